@@ -1,0 +1,51 @@
+"""Domain errors of the local server; ``_app`` maps each to one HTTP status and a JSON body."""
+
+from __future__ import annotations
+
+
+class ServerError(Exception):
+    """Base: ``status`` and ``error`` become the HTTP answer ``{"error": ..., "message": ...}``."""
+
+    status = 400
+    error = "bad_request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(ServerError):
+    """The body or query is malformed or has a wrong value."""
+
+
+class NotFound(ServerError):
+    status = 404
+    error = "not_found"
+
+    def __init__(self, kind: str, resource_id: str) -> None:
+        super().__init__(f"No {kind} with id {resource_id!r}. List them to see the ids that exist.")
+
+
+class IllegalState(ServerError):
+    """The resource is in a state that does not allow the call (400: retrying will not help)."""
+
+    error = "illegal_state"
+
+
+class Forbidden(ServerError):
+    status = 403
+    error = "forbidden"
+
+
+class Conflict(ServerError):
+    """A transient conflict (409): clients retry these automatically, so only for retry-safe cases."""
+
+    status = 409
+    error = "conflict"
+
+
+class RequestTimeout(ServerError):
+    """A long-poll hold ran out: clients treat 408 as "not yet" and ask again."""
+
+    status = 408
+    error = "timeout"

@@ -1,0 +1,5 @@
+"""Routes of the files resource (placeholder until implemented)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,135 @@
+"""The sandbox contract: processes and files of one devbox, nothing about HTTP or records.
+
+The devbox service of the local server owns the records (DevboxView, executions, states) and
+calls a ``Sandbox`` for everything that touches processes or the devbox's disk. Two
+implementations exist: ``bwrap`` (the default, a real isolation boundary) and ``unsandboxed`` (a
+clearly flagged fallback for hosts without user namespaces).
+
+On-disk layout under ``root`` (a directory the server owns, one per devbox)::
+
+    root/home/          the devbox's /home/user, kept on disk across suspend/resume
+    root/ctl/           control directory (agent socket, per-execution output files)
+    root/ctl/exec/<execution_id>/{stdout,stderr,exit}
+
+``stdout``/``stderr`` hold the exact bytes written by the command (up to ``OUTPUT_CAP_BYTES`` each),
+so readers can tail them and stream them by byte offset; ``exit`` appears when the command ends,
+holding its exit status as decimal text, so the status survives a server restart.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+SandboxMode = Literal["bwrap", "unsandboxed"]
+
+#: Bytes of stdout (and, separately, stderr) kept per execution; the rest is dropped.
+OUTPUT_CAP_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one devbox (from ``launch_parameters``)."""
+
+    cpus: float = 2.0
+    memory_mb: int = 4096
+    disk_mb: int = 8192
+    max_processes: int = 512
+    max_file_mb: int = 1024
+
+
+class Sandbox(abc.ABC):
+    """Processes and files of one devbox. Every method is safe to call from the server's loop."""
+
+    devbox_id: str
+    mode: SandboxMode
+    root: Path
+
+    @property
+    def home(self) -> Path:
+        """Host path of the devbox's home directory (``/home/user`` inside)."""
+        return self.root / "home"
+
+    def exec_dir(self, execution_id: str) -> Path:
+        """Host directory holding ``stdout``, ``stderr`` and ``exit`` of one execution."""
+        return self.root / "ctl" / "exec" / execution_id
+
+    @abc.abstractmethod
+    async def start(self) -> None:
+        """Start (or restart after ``suspend``) the devbox's processes; return when it accepts exec.
+
+        Raises:
+            RuntimeError: the sandbox could not be started (message says why).
+        """
+
+    @abc.abstractmethod
+    async def exec(
+        self,
+        execution_id: str,
+        command: str,
+        *,
+        env: Mapping[str, str] | None = None,
+        attach_stdin: bool = False,
+    ) -> None:
+        """Start ``command`` in a fresh login shell in the home directory and return at once.
+
+        Output goes to the files of ``exec_dir(execution_id)``. Without ``attach_stdin`` the
+        command's stdin is empty (reads return EOF at once).
+
+        Raises:
+            RuntimeError: the devbox is not running.
+        """
+
+    @abc.abstractmethod
+    async def wait(self, execution_id: str, timeout: float | None) -> int | None:
+        """Wait up to ``timeout`` seconds (None: forever); the exit status, or None if still running."""
+
+    @abc.abstractmethod
+    def exit_status(self, execution_id: str) -> int | None:
+        """The exit status if the execution has ended, else None. Never blocks."""
+
+    @abc.abstractmethod
+    async def kill(self, execution_id: str) -> None:
+        """End the execution and every process it started (``setsid`` children included)."""
+
+    @abc.abstractmethod
+    async def send_stdin(self, execution_id: str, text: str | None, *, eof: bool = False) -> bool:
+        """Write ``text`` to the execution's stdin, then close it if ``eof``; False if not possible."""
+
+    @abc.abstractmethod
+    async def read_file(self, path: str) -> bytes:
+        """Bytes of ``path`` (relative to the home directory, or absolute under /home/user).
+
+        Raises:
+            FileNotFoundError: no such file.
+            IsADirectoryError: the path is a directory.
+            PermissionError: the path leaves the devbox (``..``, absolute elsewhere, symlinks out).
+        """
+
+    @abc.abstractmethod
+    async def write_file(self, path: str, data: bytes) -> None:
+        """Create or replace ``path`` (parents created), owned by the devbox user.
+
+        Raises:
+            IsADirectoryError: the path is a directory.
+            PermissionError: the path leaves the devbox.
+        """
+
+    @abc.abstractmethod
+    async def snapshot(self, archive: Path) -> int:
+        """Write the home directory as a tar.gz archive at ``archive``; return its size in bytes."""
+
+    @abc.abstractmethod
+    async def suspend(self) -> None:
+        """Stop every process of the devbox; keep its disk."""
+
+    @abc.abstractmethod
+    async def shutdown(self, *, keep_disk: bool = False) -> None:
+        """Kill every process of the devbox (none survive); delete ``root`` unless ``keep_disk``."""
+
+    @abc.abstractmethod
+    def alive(self) -> bool:
+        """True while the devbox's processes run (False after suspend, shutdown or a crash)."""
