@@ -1,0 +1,41 @@
+"""The project's set-up files agree with each other, so conda and pip users get the same tools."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_environment_yml_names_the_same_dependencies_as_pyproject() -> None:
+    project = _pyproject()["project"]
+    wanted = {str(Requirement(d)) for d in project["dependencies"]}
+    wanted |= {str(Requirement(d)) for d in project["optional-dependencies"]["dev"]}
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    listed = {str(Requirement(d)) for d in pip_section if not d.startswith("-e ")}
+
+    assert listed == wanted, f"only in pyproject: {wanted - listed}; only in yml: {listed - wanted}"
+    assert "-e .[dev]" in pip_section
+
+
+def test_readme_starts_with_the_two_contract_commands() -> None:
+    commands = [
+        line.split("#")[0].strip()
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("make ")
+    ]
+    assert commands[:2] == ["make lab", "make test"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
