@@ -1,0 +1,57 @@
+"""Scenario run models: the run view, its states and its scoring results."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from runloop_nb.wire._base import WireModel
+from runloop_nb.wire._scenarios import ScenarioView
+
+ScenarioRunState = Literal[
+    "running", "scoring", "scored", "completed", "canceled", "timeout", "failed"
+]
+# `scored` is stable but not terminal: the devbox is still alive until complete or cancel.
+SCENARIO_RUN_TERMINAL_STATES: tuple[ScenarioRunState, ...] = (
+    "completed",
+    "canceled",
+    "timeout",
+    "failed",
+)
+ScoringFunctionState = Literal["unknown", "complete", "error"]
+
+
+class ScoringFunctionResultView(WireModel):
+    """The outcome of one scoring function (note: ``scoring_function_name``, not ``name``)."""
+
+    scoring_function_name: str
+    score: float
+    output: str
+    state: ScoringFunctionState
+
+
+class ScoringContractResultView(WireModel):
+    """The total score of a scenario run and the result of each scoring function."""
+
+    score: float
+    scoring_function_results: list[ScoringFunctionResultView]
+
+
+class ScenarioRunView(WireModel):
+    """One run of a scenario in its own devbox (contract §6.2)."""
+
+    id: str
+    scenario_id: str
+    devbox_id: str
+    state: ScenarioRunState
+    metadata: dict[str, str]
+    benchmark_run_id: str | None = None
+    name: str | None = None
+    scoring_contract_result: ScoringContractResultView | None = None
+    start_time_ms: int | None = None
+    duration_ms: int | None = None
+    purpose: str | None = None
+    environment_variables: dict[str, str] | None = None
+    secrets_provided: dict[str, str] | None = None
+    # Ours: the local server embeds the scenario because Runloop's documented interactive flow
+    # reads `scenario_run.scenario.input_context.problem_statement`.
+    scenario: ScenarioView | None = None
