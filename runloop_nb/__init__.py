@@ -1,0 +1,91 @@
+"""runloop_nb: explore Runloop benchmarks and debug coding agents from Jupyter.
+
+Start with ``client = runloop_nb.connect()``: with ``RUNLOOP_API_KEY`` set it talks to the Runloop
+cloud, without one it starts (or reuses) the embedded local server.
+
+Importing this package is cheap and silent: no I/O, no environment reads, and no FastAPI,
+uvicorn, pandas or plotly. Everything beyond the error classes loads on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from runloop_nb.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    PollingTimeoutError,
+    RateLimitError,
+    ResponseFormatError,
+    RunloopNBError,
+    UnexpectedStateError,
+    UnprocessableEntityError,
+)
+
+if TYPE_CHECKING:
+    from runloop_nb import client, errors, local, wire
+    from runloop_nb._connect import connect
+    from runloop_nb.client import RunloopClient
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PollingTimeoutError",
+    "RateLimitError",
+    "ResponseFormatError",
+    "RunloopClient",
+    "RunloopNBError",
+    "UnexpectedStateError",
+    "UnprocessableEntityError",
+    "__version__",
+    "client",
+    "connect",
+    "errors",
+    "local",
+    "wire",
+]
+
+# name -> (module, attribute or None for the module itself); resolved on first access.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "RunloopClient": ("runloop_nb.client", "RunloopClient"),
+    "client": ("runloop_nb.client", None),
+    "connect": ("runloop_nb._connect", "connect"),
+    "errors": ("runloop_nb.errors", None),
+    "local": ("runloop_nb.local", None),
+    "wire": ("runloop_nb.wire", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from runloop_nb.local._server import package_version
+
+        return package_version()
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'runloop_nb' has no attribute {name!r}")
+    module = import_module(target[0])
+    value = module if target[1] is None else getattr(module, target[1])
+    globals()[name] = value  # cache: later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

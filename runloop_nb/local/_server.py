@@ -1,0 +1,311 @@
+"""Run the embedded server in this process: loopback check, token, ``server.json``, uvicorn.
+
+``serve()`` is what ``runloop-nb serve`` runs. The server file it writes is the rendezvous with
+every other process: ``_launcher`` reads it to reuse a live server, ``connect()`` to find the url
+and token. Only one server may serve a data directory at a time (``serve.lock``, held for the
+server's whole life and released by the kernel even on SIGKILL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import ipaddress
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from runloop_nb.errors import RunloopNBError
+from runloop_nb.local._paths import data_dir as default_data_dir
+from runloop_nb.local._paths import server_file
+
+SERVE_LOCK = "serve.lock"
+_LOCK_WAIT_SECONDS = 1.0
+logger = logging.getLogger("runloop_nb.local.server")
+
+AppFactory = Callable[[Path, str], Any]
+"""Builds the ASGI app from (data_dir, token); the default wires ServerState and create_app."""
+
+
+class LocalServerError(RunloopNBError):
+    """The local server could not be started, reached or stopped; the message says why."""
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """The contents of ``server.json``: how to reach one running local server."""
+
+    url: str
+    """Base URL such as ``http://127.0.0.1:43121`` (no trailing slash)."""
+    token: str
+    """Bearer token every request must carry."""
+    pid: int
+    """Process id of the server."""
+    started_at: str
+    """ISO-8601 UTC time the server started listening."""
+    version: str
+    """runloop-nb version of the server."""
+
+    def __repr__(self) -> str:
+        # The token is a credential: keep it out of notebooks and tracebacks.
+        return f"ServerInfo(url={self.url!r}, pid={self.pid}, version={self.version!r})"
+
+
+def package_version() -> str:
+    """The installed runloop-nb version, or ``0+unknown`` in a bare source tree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("runloop-nb")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def resolve_data_dir(data_dir: Path | str | None) -> Path:
+    """The given directory (created, mode 0700) or the default from ``RUNLOOP_NB_HOME``."""
+    if data_dir is None:
+        return default_data_dir()
+    path = Path(data_dir).expanduser()
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def read_server_file(data_dir: Path | str | None = None) -> ServerInfo | None:
+    """The ``server.json`` of the data directory, or None if absent or unreadable.
+
+    A half-written or foreign file counts as absent: servers write it atomically, so anything
+    that does not parse is debris that the next server replaces.
+    """
+    path = server_file(resolve_data_dir(data_dir))
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return ServerInfo(
+            url=str(raw["url"]),
+            token=str(raw["token"]),
+            pid=int(raw["pid"]),
+            started_at=str(raw.get("started_at", "")),
+            version=str(raw.get("version", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_server_file(data_dir: Path, info: ServerInfo) -> Path:
+    """Write ``server.json`` atomically with mode 0600 (it holds the token)."""
+    target = server_file(data_dir)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(asdict(info), handle, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+def remove_server_file(data_dir: Path, *, pid: int | None = None) -> bool:
+    """Delete ``server.json``; with ``pid``, only if it still describes that process."""
+    current = read_server_file(data_dir)
+    if pid is not None and current is not None and current.pid != pid:
+        return False
+    try:
+        server_file(data_dir).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def check_host(host: str, *, allow_remote: bool) -> None:
+    """Refuse a non-loopback bind unless explicitly allowed (the token travels in clear text)."""
+    if allow_remote or host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise LocalServerError(
+            f"Refusing to listen on {host!r}: it is not a loopback address, and the server speaks "
+            "plain HTTP with a bearer token anyone on the network could read. Use "
+            "host='127.0.0.1', or pass allow_remote=True (CLI: --allow-remote) if you accept that."
+        )
+
+
+@contextlib.contextmanager
+def hold_serve_lock(data_dir: Path) -> Iterator[None]:
+    """Hold ``serve.lock`` while serving, so two servers never share one data directory."""
+    handle = (data_dir / SERVE_LOCK).open("a")
+    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LocalServerError(
+                        f"Another runloop-nb server is already serving {data_dir}. Reuse it "
+                        "(runloop_nb.connect() finds it) or stop it with `runloop-nb serve --stop`."
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        handle.close()
+
+
+def serving_lock_held(data_dir: Path) -> bool:
+    """True if some process currently serves this data directory (holds ``serve.lock``)."""
+    path = data_dir / SERVE_LOCK
+    if not path.exists():
+        return False
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; port 0 lets the kernel pick a free one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise LocalServerError(
+            f"Cannot listen on {host}:{port}: {exc}. Pick another --port (0 picks a free one)."
+        ) from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_for(host: str, port: int) -> str:
+    """The base URL of a server bound to host:port (IPv6 hosts in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def default_app_factory(data_dir: Path, token: str) -> Any:
+    """The real server: ServerState over the data directory, wrapped by create_app."""
+    from runloop_nb.local._app import create_app
+    from runloop_nb.local._state import ServerState
+
+    return create_app(ServerState.open(data_dir, token=token))
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    allow_remote: bool = False,
+    data_dir: Path | str | None = None,
+    app_factory: AppFactory | None = None,
+    on_ready: Callable[[ServerInfo], None] | None = None,
+) -> None:
+    """Run the server in the foreground until SIGINT/SIGTERM; blocks.
+
+    Writes ``server.json`` (mode 0600) once the socket listens and the app has started, and
+    removes it on a clean exit.
+
+    Args:
+        host: interface to bind; only loopback unless ``allow_remote``.
+        port: TCP port; 0 picks a free one.
+        allow_remote: allow a non-loopback ``host``.
+        data_dir: state directory; default ``RUNLOOP_NB_HOME`` or the platform data dir.
+        app_factory: builds the ASGI app from (data_dir, token); tests pass a small app.
+        on_ready: called with the ServerInfo once the server answers.
+
+    Raises:
+        LocalServerError: non-loopback host without ``allow_remote``, port taken, or another
+            server already serving the data directory.
+    """
+    check_host(host, allow_remote=allow_remote)
+    base = resolve_data_dir(data_dir)
+    with hold_serve_lock(base), _exit_on_sigterm():
+        sock = bind_socket(host, port)
+        token = secrets.token_urlsafe(32)
+        info = ServerInfo(
+            url=url_for(host, sock.getsockname()[1]),
+            token=token,
+            pid=os.getpid(),
+            started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            version=package_version(),
+        )
+        app = (app_factory or default_app_factory)(base, token)
+        try:
+            _run_uvicorn(app, sock, base, info, on_ready)
+        finally:
+            remove_server_file(base, pid=os.getpid())
+            sock.close()
+
+
+def _run_uvicorn(
+    app: Any,
+    sock: socket.socket,
+    base: Path,
+    info: ServerInfo,
+    on_ready: Callable[[ServerInfo], None] | None,
+) -> None:
+    import uvicorn
+
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and not self.should_exit:
+                write_server_file(base, info)
+                logger.info("runloop-nb server listening at %s (pid %d)", info.url, info.pid)
+                if on_ready is not None:
+                    on_ready(info)
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Clients must stop finding this server before it stops answering.
+            remove_server_file(base, pid=info.pid)
+            await super().shutdown(sockets=sockets)
+
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+    _Server(config).run(sockets=[sock])
+
+
+@contextlib.contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit so ``finally`` blocks run and server.json is removed.
+
+    uvicorn handles SIGTERM while serving, then re-raises it after its graceful shutdown; with
+    the default action the process would die before our cleanup.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise_exit(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, _raise_exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def print_ready(info: ServerInfo) -> None:
+    """Tell a person at a terminal where the server is (the token stays in server.json)."""
+    print(f"runloop-nb server listening at {info.url} (pid {info.pid})", file=sys.stderr)
