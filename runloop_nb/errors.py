@@ -1,0 +1,235 @@
+"""Every exception runloop_nb raises on purpose; each message says what to do next.
+
+The tree::
+
+    RunloopNBError
+    ├── APIError                      the server answered with an error status
+    │   ├── BadRequestError           400
+    │   ├── AuthenticationError       401
+    │   ├── PermissionDeniedError     403
+    │   ├── NotFoundError             404
+    │   ├── ConflictError             409
+    │   ├── UnprocessableEntityError  422
+    │   ├── RateLimitError            429
+    │   └── InternalServerError       >= 500
+    ├── APIConnectionError            no answer at all (refused, reset, DNS, ...)
+    │   └── APITimeoutError           the answer did not come in time
+    ├── ResponseFormatError           an answer that is not the JSON we expected
+    ├── PollingTimeoutError           an await ran out of its time budget
+    ├── UnexpectedStateError          an await ended in a state other than the wanted one
+    └── ConfigurationError            the client cannot be built from what was given
+
+Any other error status is raised as a plain `APIError`. This module imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PollingTimeoutError",
+    "RateLimitError",
+    "ResponseFormatError",
+    "RunloopNBError",
+    "UnexpectedStateError",
+    "UnprocessableEntityError",
+]
+
+_DETAIL_LIMIT = 500
+
+
+class RunloopNBError(Exception):
+    """Base class of every error raised by runloop_nb."""
+
+
+class APIError(RunloopNBError):
+    """The server answered with an error status.
+
+    Attributes:
+        status_code: the HTTP status (or the `code` of an SSE error event).
+        body: the parsed JSON body, or the raw text when it was not JSON.
+        request_id: the `x-request-id` of the call, when known; quote it in support requests.
+        method: the HTTP method of the failed call.
+        url: the URL of the failed call.
+    """
+
+    hint: ClassVar[str] = "See the server's message above."
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        body: Any = None,
+        request_id: str | None = None,
+        method: str = "",
+        url: str = "",
+    ) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+        self.method = method
+        self.url = url
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        where = f"{self.method} {self.url} " if self.method or self.url else ""
+        text = f"{where}failed with HTTP {self.status_code}: {describe_body(self.body)}"
+        if self.request_id:
+            text += f" (request id {self.request_id})"
+        return f"{text}. {self.hint}"
+
+
+def describe_body(body: Any) -> str:
+    """Return the most useful short text of an error body (`message`/`error` fields first)."""
+    if isinstance(body, dict):
+        parts = [str(body[key]) for key in ("error", "message", "detail") if body.get(key)]
+        if parts:
+            return _shorten(" - ".join(parts))
+        return _shorten(json.dumps(body, default=str))
+    if body is None or body == "":
+        return "(empty body)"
+    return _shorten(str(body))
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _DETAIL_LIMIT else text[:_DETAIL_LIMIT] + "..."
+
+
+class BadRequestError(APIError):
+    """HTTP 400: the server rejected the arguments."""
+
+    hint = "Check the arguments named in the server's message against the API reference."
+
+
+class AuthenticationError(APIError):
+    """HTTP 401: the API key is missing or wrong."""
+
+    hint = (
+        "Set RUNLOOP_API_KEY or pass api_key= to the client, or call runloop_nb.connect() "
+        "without a key to use the local server."
+    )
+
+
+class PermissionDeniedError(APIError):
+    """HTTP 403: the key may not do this (e.g. changing a public benchmark or scenario)."""
+
+    hint = "This key may not do that; public benchmarks and scenarios cannot be changed."
+
+
+class NotFoundError(APIError):
+    """HTTP 404: no such resource (for this account)."""
+
+    hint = "Check the id; list the resource to see which ids exist for this account."
+
+
+class ConflictError(APIError):
+    """HTTP 409: the resource's current state does not allow the call."""
+
+    hint = "The resource is in a state that does not allow this; retrieve it to see its state."
+
+
+class UnprocessableEntityError(APIError):
+    """HTTP 422: the request was well formed but its values were rejected."""
+
+    hint = "Fix the values named in the server's message and call again."
+
+
+class RateLimitError(APIError):
+    """HTTP 429: too many requests, even after the client's retries."""
+
+    hint = "Too many requests even after retries; wait, lower concurrency or raise max_retries."
+
+
+class InternalServerError(APIError):
+    """HTTP >= 500: the server failed, even after the client's retries."""
+
+    hint = "The server failed even after retries; try again later."
+
+
+class APIConnectionError(RunloopNBError):
+    """No answer from the server: the connection failed or broke."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        self.method = method
+        self.url = url
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """The server did not answer within the timeout."""
+
+
+class ResponseFormatError(RunloopNBError):
+    """The server answered, but not with the JSON this call expects (e.g. an HTML proxy page).
+
+    Attributes:
+        url: the URL that answered.
+        status_code: the HTTP status of that answer.
+        snippet: the first 200 characters of the answer.
+    """
+
+    def __init__(self, *, url: str, status_code: int, snippet: str, problem: str) -> None:
+        self.url = url
+        self.status_code = status_code
+        self.snippet = snippet
+        super().__init__(
+            f"{url} answered HTTP {status_code} with {problem}. The answer starts with: "
+            f"{snippet!r}. Check that the base URL points at a Runloop API (not a web page or "
+            "proxy login)."
+        )
+
+
+class PollingTimeoutError(RunloopNBError):
+    """An await helper spent its time budget before the wanted state was reached.
+
+    Attributes:
+        what: what was awaited, e.g. "devbox dbx_1 to be running".
+        last_state: the last state seen (None if the server never answered in time).
+        budget_seconds: the time budget that was spent.
+    """
+
+    def __init__(self, what: str, *, last_state: str | None, budget_seconds: float) -> None:
+        self.what = what
+        self.last_state = last_state
+        self.budget_seconds = budget_seconds
+        seen = f"last seen state {last_state!r}" if last_state else "no state seen yet"
+        super().__init__(
+            f"Gave up waiting for {what} after {budget_seconds:g} s ({seen}). Wait longer with "
+            "polling=PollingConfig(timeout_seconds=...) or check the resource's state."
+        )
+
+
+class UnexpectedStateError(RunloopNBError):
+    """An await ended, but in a state other than the wanted one (e.g. scoring ended `failed`).
+
+    Attributes:
+        what: what was awaited.
+        state: the state it ended in.
+        expected: the state that was wanted.
+        detail: extra text from the server (failure reason, error message), if any.
+    """
+
+    def __init__(self, what: str, *, state: str, expected: str, detail: str | None = None) -> None:
+        self.what = what
+        self.state = state
+        self.expected = expected
+        self.detail = detail
+        text = f"Waited for {what}, but it ended {state!r} instead of {expected!r}"
+        if detail:
+            text += f": {detail}"
+        super().__init__(text + ". Retrieve the resource for its full state and logs.")
+
+
+class ConfigurationError(RunloopNBError, ValueError):
+    """The client cannot be built from the given arguments and environment."""
