@@ -1,0 +1,19 @@
+"""Async httpx client of the Runloop REST API: paging, retries, long-poll awaits, handles."""
+
+from runloop_nb.client._client import Api, RunloopClient
+from runloop_nb.client._handles import Devbox, ExecutionResult
+from runloop_nb.client._paging import AsyncPager, Page
+from runloop_nb.client._polling import PollingConfig
+from runloop_nb.client._types import NOT_GIVEN, NotGiven
+
+__all__ = [
+    "NOT_GIVEN",
+    "Api",
+    "AsyncPager",
+    "Devbox",
+    "ExecutionResult",
+    "NotGiven",
+    "Page",
+    "PollingConfig",
+    "RunloopClient",
+]

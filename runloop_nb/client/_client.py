@@ -1,0 +1,108 @@
+"""`RunloopClient`: settings, one transport, and the `api` and `devbox` namespaces."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+
+import httpx
+
+from runloop_nb.client._benchmark_runs import BenchmarkRuns
+from runloop_nb.client._benchmarks import Benchmarks
+from runloop_nb.client._devboxes import Devboxes
+from runloop_nb.client._handles import DevboxFactory
+from runloop_nb.client._polling import PollingConfig
+from runloop_nb.client._scenarios import Scenarios
+from runloop_nb.client._settings import resolve_settings
+from runloop_nb.client._transport import DEFAULT_MAX_RETRIES, Transport
+
+
+class Api:
+    """The REST resources: `benchmarks`, `benchmark_runs`, `scenarios` (`.runs`, `.scorers`),
+    `devboxes` (`.executions`, `.disk_snapshots`)."""
+
+    def __init__(self, transport: Transport, polling: PollingConfig) -> None:
+        self.benchmarks = Benchmarks(transport, polling)
+        self.benchmark_runs = BenchmarkRuns(transport, polling)
+        self.devboxes = Devboxes(transport, polling)
+        self.scenarios = Scenarios(transport, polling, self.devboxes)
+
+
+class RunloopClient:
+    """Async client of the Runloop REST API (the cloud, or the local server).
+
+    ```python
+    async with RunloopClient() as client:            # RUNLOOP_API_KEY from the environment
+        page = await client.api.benchmarks.list_public()
+        run = await client.api.scenarios.start_run(scenario_id=page[0].scenario_ids[0])
+        devbox = client.devbox.from_id(run.devbox_id)
+        await devbox.await_running()
+        scored = await client.api.scenarios.runs.score_and_await(run.id)
+    ```
+
+    **Parameters**
+    - `api_key` / `base_url`: default to RUNLOOP_API_KEY / RUNLOOP_BASE_URL (read now, not at
+      import) and https://api.runloop.ai.
+    - `timeout`: seconds per request (30 s by default; 600 s for execute/file/snapshot calls).
+    - `max_retries`: retries of 408/409/429/5xx answers and connection errors (default 5).
+    - `transport` / `http_client`: an httpx transport (e.g. `httpx.MockTransport`) or client.
+    - `polling`: budgets of the await helpers.
+    - `sleep` / `clock`: injectable for tests, so retries and polls need not really wait.
+
+    Raises:
+        ConfigurationError: no API key was given or found.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        polling: PollingConfig | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.polling = polling or PollingConfig()
+        self._transport = Transport(
+            resolve_settings(api_key, base_url),
+            timeout=timeout,
+            max_retries=max_retries,
+            transport=transport,
+            http_client=http_client,
+            sleep=sleep,
+            clock=clock,
+            jitter=jitter,
+        )
+        self.api = Api(self._transport, self.polling)
+        self.devbox = DevboxFactory(self.api.devboxes)
+
+    @property
+    def base_url(self) -> str:
+        """The API root this client talks to."""
+        return self._transport.settings.base_url
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (the client cannot be used afterwards)."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> RunloopClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"RunloopClient(base_url={self.base_url!r})"

@@ -1,0 +1,176 @@
+"""The object layer of the notebook flow: `client.devbox.from_id(id)` → `Devbox` handle (§12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runloop_nb.client._devbox_io import FileContent
+from runloop_nb.client._devboxes import Devboxes
+from runloop_nb.client._polling import PollingConfig
+from runloop_nb.wire import DevboxSnapshotView, DevboxView, ExecutionDetailView, ExecutionView
+
+
+class ExecutionResult:
+    """A finished command: `exit_code`, `success`, and its output via `await stdout()`."""
+
+    def __init__(self, view: ExecutionView, devboxes: Devboxes) -> None:
+        self.view = view
+        self._devboxes = devboxes
+
+    @property
+    def execution_id(self) -> str:
+        """The execution's id."""
+        return self.view.execution_id
+
+    @property
+    def exit_code(self) -> int | None:
+        """The exit status (None if the command has not completed)."""
+        return self.view.exit_status
+
+    @property
+    def success(self) -> bool:
+        """True when the command exited with status 0."""
+        return self.view.exit_status == 0
+
+    async def stdout(self, num_lines: int | None = None) -> str:
+        """The output (last `num_lines` lines), re-read in full when the view was truncated."""
+        return await self._output("stdout", num_lines)
+
+    async def stderr(self, num_lines: int | None = None) -> str:
+        """The error output, like `stdout()`."""
+        return await self._output("stderr", num_lines)
+
+    async def _output(self, kind: str, num_lines: int | None) -> str:
+        text = getattr(self.view, kind) or ""
+        truncated = bool(getattr(self.view, f"{kind}_truncated"))
+        if truncated and (num_lines is None or num_lines > len(text.splitlines())):
+            text = await self._read_stream(kind)
+        return _last_lines(text, num_lines)
+
+    async def _read_stream(self, kind: str) -> str:
+        executions = self._devboxes.executions
+        stream = executions.stream_updates(
+            self.view.execution_id,
+            devbox_id=self.view.devbox_id,
+            kind="stdout" if kind == "stdout" else "stderr",
+        )
+        return "".join([chunk.output async for chunk in stream])
+
+    def __repr__(self) -> str:
+        return f"ExecutionResult(execution_id={self.execution_id!r}, exit_code={self.exit_code})"
+
+
+def _last_lines(text: str, num_lines: int | None) -> str:
+    if num_lines is None:
+        return text
+    if num_lines <= 0:
+        return ""
+    return "".join(text.splitlines(keepends=True)[-num_lines:])
+
+
+class _Commands:
+    def __init__(self, devbox: Devbox) -> None:
+        self._devbox = devbox
+
+    async def exec(self, command: str, *, polling: PollingConfig | None = None) -> ExecutionResult:
+        """Run a command to completion (`execute_async` + `await_completed`)."""
+        started = await self.exec_async(command)
+        view = started
+        if started.status != "completed":
+            view = await self._devbox.api.executions.await_completed(
+                started.execution_id, devbox_id=self._devbox.id, polling=polling
+            )
+        return ExecutionResult(view, self._devbox.api)
+
+    async def exec_async(self, command: str, *, attach_stdin: bool = False) -> ExecutionView:
+        """Start a command and return at once; await it with `executions.await_completed`."""
+        return await self._devbox.api.execute_async(
+            self._devbox.id, command=command, attach_stdin=attach_stdin
+        )
+
+
+class _Files:
+    def __init__(self, devbox: Devbox) -> None:
+        self._devbox = devbox
+
+    async def read(self, *, file_path: str) -> str:
+        """A text file's contents."""
+        return await self._devbox.api.read_file_contents(self._devbox.id, file_path=file_path)
+
+    async def write(self, *, file_path: str, contents: str) -> ExecutionDetailView:
+        """Write a text file."""
+        return await self._devbox.api.write_file_contents(
+            self._devbox.id, file_path=file_path, contents=contents
+        )
+
+    async def upload(self, *, path: str, file: FileContent) -> dict[str, Any]:
+        """Upload bytes, a binary file or a local path's contents."""
+        return await self._devbox.api.upload_file(self._devbox.id, path=path, file=file)
+
+    async def download(self, *, path: str) -> bytes:
+        """A file's raw bytes."""
+        return await self._devbox.api.download_file(self._devbox.id, path=path)
+
+
+class Devbox:
+    """A handle on one devbox; it holds only the id, every call asks the server."""
+
+    def __init__(self, id: str, api: Devboxes) -> None:
+        self.id = id
+        self.api = api
+        self.cmd = _Commands(self)
+        self.file = _Files(self)
+
+    async def await_running(self, *, polling: PollingConfig | None = None) -> DevboxView:
+        """Wait until the devbox is running."""
+        return await self.api.await_running(self.id, polling=polling)
+
+    async def get_info(self) -> DevboxView:
+        """The devbox's current view."""
+        return await self.api.retrieve(self.id)
+
+    async def shutdown(self) -> DevboxView:
+        """Shut the devbox down."""
+        return await self.api.shutdown(self.id)
+
+    async def suspend(self) -> DevboxView:
+        """Ask the devbox to suspend (returns at once)."""
+        return await self.api.suspend(self.id)
+
+    async def resume(self, *, polling: PollingConfig | None = None) -> DevboxView:
+        """Resume the devbox and wait until it is running again."""
+        await self.api.resume(self.id)
+        return await self.api.await_running(self.id, polling=polling)
+
+    async def keep_alive(self) -> dict[str, Any]:
+        """Reset the idle timer."""
+        return await self.api.keep_alive(self.id)
+
+    async def snapshot_disk(
+        self, *, polling: PollingConfig | None = None, **params: Any
+    ) -> DevboxSnapshotView:
+        """Snapshot the disk and wait until the snapshot is complete."""
+        started = await self.api.snapshot_disk_async(self.id, **params)
+        status = await self.api.disk_snapshots.await_completed(started.id, polling=polling)
+        return status.snapshot or started
+
+    def __repr__(self) -> str:
+        return f"Devbox(id={self.id!r})"
+
+
+class DevboxFactory:
+    """`client.devbox`: make handles."""
+
+    def __init__(self, api: Devboxes) -> None:
+        self._api = api
+
+    def from_id(self, id: str) -> Devbox:
+        """A handle on an existing devbox (no request is made)."""
+        if not isinstance(id, str) or not id:
+            raise ValueError(f"devbox id must be a non-empty string (got {id!r}).")
+        return Devbox(id, self._api)
+
+    async def create(self, *, polling: PollingConfig | None = None, **params: Any) -> Devbox:
+        """Create a devbox, wait until it runs, and return its handle."""
+        view = await self._api.create_and_await_running(polling=polling, **params)
+        return Devbox(view.id, self._api)

@@ -1,0 +1,107 @@
+"""`client.api.scenarios.runs`: scoring, completing and cancelling scenario runs (§6)."""
+
+from __future__ import annotations
+
+from runloop_nb.client._paging import AsyncPager, make_pager
+from runloop_nb.client._polling import PollingConfig, poll_until
+from runloop_nb.client._resource import Resource, path_id
+from runloop_nb.client._types import NOT_GIVEN, NotGiven, body_of
+from runloop_nb.errors import UnexpectedStateError
+from runloop_nb.wire import ScenarioRunListView, ScenarioRunView
+
+
+class ScenarioRuns(Resource):
+    """Scenario runs: one attempt at one scenario, in its own devbox."""
+
+    def list(
+        self,
+        *,
+        benchmark_run_id: str | NotGiven = NOT_GIVEN,
+        scenario_id: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        search: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        starting_after: str | NotGiven = NOT_GIVEN,
+        include_total_count: bool | NotGiven = NOT_GIVEN,
+    ) -> AsyncPager[ScenarioRunView]:
+        """Scenario runs, optionally of one benchmark run or scenario, or in one state."""
+        query = body_of(
+            benchmark_run_id=benchmark_run_id,
+            scenario_id=scenario_id,
+            limit=limit,
+            name=name,
+            search=search,
+            state=state,
+            starting_after=starting_after,
+            include_total_count=include_total_count,
+        )
+        return make_pager(self._transport, "/v1/scenarios/runs", ScenarioRunListView, query)
+
+    async def retrieve(self, id: str) -> ScenarioRunView:
+        """One scenario run by id."""
+        return await self._transport.fetch(ScenarioRunView, "GET", _path(id))
+
+    async def score(self, id: str) -> ScenarioRunView:
+        """Start scoring a running scenario run (state becomes `scoring`)."""
+        return await self._transport.fetch(ScenarioRunView, "POST", _path(id, "/score"))
+
+    async def await_scored(
+        self,
+        id: str,
+        *,
+        polling: PollingConfig | None = None,
+        timeout_seconds: float | None = None,
+    ) -> ScenarioRunView:
+        """Poll until scoring ends; return the run when it is `scored`.
+
+        Raises:
+            UnexpectedStateError: scoring ended in another state (e.g. `failed`).
+            PollingTimeoutError: still scoring when the budget ran out.
+        """
+        config = (polling or self._polling).with_timeout(timeout_seconds)
+        what = f"scenario run {id} to be scored"
+        run = await poll_until(
+            self._transport,
+            lambda: self.retrieve(id),
+            lambda item: item.state,
+            pending={"scoring"},
+            config=config,
+            what=what,
+        )
+        if run.state != "scored":
+            raise UnexpectedStateError(what, state=run.state, expected="scored")
+        return run
+
+    async def score_and_await(
+        self, id: str, *, polling: PollingConfig | None = None, timeout_seconds: float | None = None
+    ) -> ScenarioRunView:
+        """`score`, then `await_scored`."""
+        await self.score(id)
+        return await self.await_scored(id, polling=polling, timeout_seconds=timeout_seconds)
+
+    async def score_and_complete(
+        self, id: str, *, polling: PollingConfig | None = None, timeout_seconds: float | None = None
+    ) -> ScenarioRunView:
+        """`score_and_await`, then `complete`; returns the completed run."""
+        await self.score_and_await(id, polling=polling, timeout_seconds=timeout_seconds)
+        return await self.complete(id)
+
+    async def complete(self, id: str) -> ScenarioRunView:
+        """Finish a scenario run and shut its devbox down."""
+        return await self._transport.fetch(ScenarioRunView, "POST", _path(id, "/complete"))
+
+    async def cancel(self, id: str) -> ScenarioRunView:
+        """Cancel a scenario run and shut its devbox down."""
+        return await self._transport.fetch(ScenarioRunView, "POST", _path(id, "/cancel"))
+
+    async def download_logs(self, id: str) -> bytes:
+        """The zip archive of every log of the run's devbox."""
+        response = await self._transport.request(
+            "POST", _path(id, "/download_logs"), accept="application/zip"
+        )
+        return response.content
+
+
+def _path(id: str, suffix: str = "") -> str:
+    return f"/v1/scenarios/runs/{path_id(id, 'scenario run id')}{suffix}"
