@@ -85,7 +85,7 @@ class Sandbox(abc.ABC):
 
     @abc.abstractmethod
     async def wait(self, execution_id: str, timeout: float | None) -> int | None:
-        """Wait up to ``timeout`` seconds (None: forever); the exit status, or None if still running."""
+        """Wait up to ``timeout`` seconds (None: forever): the exit status, or None if running."""
 
     @abc.abstractmethod
     def exit_status(self, execution_id: str) -> int | None:
@@ -97,7 +97,7 @@ class Sandbox(abc.ABC):
 
     @abc.abstractmethod
     async def send_stdin(self, execution_id: str, text: str | None, *, eof: bool = False) -> bool:
-        """Write ``text`` to the execution's stdin, then close it if ``eof``; False if not possible."""
+        """Write ``text`` to the execution's stdin, then close it if ``eof``; False if it can't."""
 
     @abc.abstractmethod
     async def read_file(self, path: str) -> bytes:

@@ -1,0 +1,349 @@
+"""The exec agent: runs inside the devbox (stdlib only; started as a script by ``python3``).
+
+It listens on a unix socket. A request is one JSON line, optionally followed by ``size`` raw
+bytes; the reply has the same shape. Operations: ``ping``, ``exec``, ``kill``, ``stdin``,
+``read_file``, ``write_file``. Each exec is a fresh login shell in its own session whose
+stdout/stderr are copied by the agent into ``<exec_root>/<id>/{stdout,stderr}`` (at most
+``output_cap`` bytes each: on reaching the cap the agent closes the pipe, so the writer gets
+SIGPIPE/EPIPE); ``exit`` is written (atomically) once the shell has ended and its output is on disk.
+
+The agent is a child subreaper, so orphans of a command stay in its process tree and every
+process of an execution carries ``RUNLOOP_NB_EXEC_ID`` in its environment; kill uses both.
+The host imports the process helpers of this module too, so keep it free of package imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import select
+import signal
+import socketserver
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+if __package__:
+    from runloop_nb.local.sandbox._agent_paths import open_in_home
+else:  # run as a script inside the devbox: the module sits next to this file
+    from _agent_paths import open_in_home  # type: ignore[import-not-found,no-redef]
+
+EXEC_MARKER = "RUNLOOP_NB_EXEC_ID"
+_PR_SET_CHILD_SUBREAPER = 36
+_CHUNK = 1 << 16
+# bash applies these limits to the login shell it then execs; errors mean "already lower".
+_WRAPPER = '{limits} exec /bin/bash -l -c "$1"'
+
+
+# ---- processes (also used by the host) ------------------------------------------------------
+
+
+def proc_table() -> dict[int, tuple[int, int, int]]:
+    """``pid -> (ppid, pgid, sid)`` of every live process in /proc (zombies are already dead)."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != b"Z":
+            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[3]))
+    return table
+
+
+def descendants(table: dict[int, tuple[int, int, int]], roots: Iterable[int]) -> set[int]:
+    """Every process below ``roots`` in the process tree (``roots`` themselves excluded)."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found: set[int] = set()
+    stack = list(roots)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def stop_then_kill(collect: Callable[[], set[int]], rounds: int = 50) -> None:
+    """SIGSTOP what ``collect`` finds until nothing new appears (no fork escapes), then SIGKILL."""
+    stopped: set[int] = set()
+    for _ in range(rounds):
+        fresh = collect() - stopped
+        if not fresh:
+            break
+        _signal_all(fresh, signal.SIGSTOP)
+        stopped |= fresh
+    for _ in range(rounds):
+        _signal_all(stopped, signal.SIGKILL)
+        stopped = collect()
+        if not stopped:
+            return
+        time.sleep(0.01)
+
+
+def _signal_all(pids: Iterable[int], sig: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
+
+
+def _has_marker(pid: int, marker: bytes) -> bool:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as environ:
+            return marker in environ.read().split(b"\0")
+    except OSError:
+        return False
+
+
+# ---- executions -----------------------------------------------------------------------------
+
+
+class _Execution:
+    def __init__(self, exec_id: str, directory: str) -> None:
+        self.id, self.dir = exec_id, directory
+        self.pid = 0
+        self.stdin_fd: int | None = None
+        self.wake_r, self.wake_w = os.pipe()
+        self.drained = [threading.Event(), threading.Event()]
+        self._wake_users = 3  # two copiers and the finisher
+        self._lock = threading.Lock()
+
+    def release_wake(self) -> None:
+        with self._lock:
+            self._wake_users -= 1
+            if self._wake_users == 0:
+                os.close(self.wake_r)
+                os.close(self.wake_w)
+
+    def members(self) -> set[int]:
+        """Every process of this execution still alive (or a zombie)."""
+        table = proc_table()
+        marker = f"{EXEC_MARKER}={self.id}".encode()
+        found = {p for p, (_, pgid, sid) in table.items() if self.pid in (pgid, sid)}
+        found |= descendants(table, [self.pid, *found])
+        found |= {pid for pid in table if _has_marker(pid, marker)}
+        found.discard(os.getpid())
+        return found
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _pump(source: int, sink: int, room: list[int]) -> bool:
+    """Move one chunk; False at EOF or once the cap is reached (``room`` is a 1-item counter)."""
+    chunk = os.read(source, _CHUNK)
+    if not chunk:
+        return False
+    _write_all(sink, chunk[: room[0]])
+    room[0] -= min(room[0], len(chunk))
+    return room[0] > 0
+
+
+def _copy(source: int, sink: int, cap: int, ex: _Execution, drained: threading.Event) -> None:
+    """Copy a command's pipe into its file; report ``drained`` once the leader's output is in."""
+    room, watch = [cap], [source, ex.wake_r]
+    try:
+        while True:
+            ready = select.select(watch, [], [])[0]
+            if source in ready:
+                if not _pump(source, sink, room):
+                    return
+            elif not drained.is_set():
+                # The leader has exited, so all it wrote is in the pipe: take it without blocking.
+                os.set_blocking(source, False)
+                try:
+                    while _pump(source, sink, room):
+                        pass
+                    return
+                except BlockingIOError:
+                    os.set_blocking(source, True)
+                drained.set()
+                watch = [source]  # background jobs may still write; keep copying until EOF
+    finally:
+        os.close(source)
+        os.close(sink)
+        drained.set()
+        ex.release_wake()
+
+
+class Agent:
+    """State of the agent: running executions and the settings it was started with."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.home: str = config["home"]
+        self.virtual_home: str = config["virtual_home"]
+        self.exec_root: str = config["exec_root"]
+        self.env: dict[str, str] = config["env"]
+        self.cap: int = config["output_cap"]
+        self.limits = "".join(f"ulimit -H -S -{k} {v} 2>/dev/null;" for k, v in config["ulimits"])
+        self._lock = threading.Lock()
+        self._by_pid: dict[int, _Execution] = {}
+        self._by_id: dict[str, _Execution] = {}
+
+    def dispatch(self, request: dict[str, Any], payload: bytes) -> tuple[dict[str, Any], bytes]:
+        op = request.get("op")
+        if op == "ping":
+            return {"ok": True, "pid": os.getpid()}, b""
+        if op == "exec":
+            return self.start(request), b""
+        if op == "kill":
+            return self.kill(request["id"]), b""
+        if op == "stdin":
+            return self.stdin(request["id"], payload, bool(request.get("eof"))), b""
+        if op == "read_file":
+            return self.read_file(request["path"])
+        if op == "write_file":
+            return self.write_file(request["path"], payload), b""
+        return {"error": "ValueError", "message": f"unknown op {op!r}"}, b""
+
+    def start(self, request: dict[str, Any]) -> dict[str, Any]:
+        exec_id = request["id"]
+        ex = _Execution(exec_id, os.path.join(self.exec_root, exec_id))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+        outs = [os.open(os.path.join(ex.dir, name), flags, 0o644) for name in ("stdout", "stderr")]
+        pipes = [os.pipe(), os.pipe()]
+        actions: list[tuple[Any, ...]] = [
+            (os.POSIX_SPAWN_DUP2, pipes[0][1], 1),
+            (os.POSIX_SPAWN_DUP2, pipes[1][1], 2),
+        ]
+        if request.get("stdin"):
+            stdin_r, ex.stdin_fd = os.pipe()
+            actions.append((os.POSIX_SPAWN_DUP2, stdin_r, 0))
+        else:
+            stdin_r = -1
+            actions.append((os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0))
+        env = {**self.env, **request.get("env", {}), EXEC_MARKER: exec_id}
+        argv = ["/bin/bash", "-c", _WRAPPER.format(limits=self.limits), "bash", request["command"]]
+        with self._lock:  # the reaper must find the pid registered
+            ex.pid = os.posix_spawn(
+                "/bin/bash",
+                argv,
+                env,
+                file_actions=actions,
+                setsid=True,
+                setsigdef=(signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM),
+                setsigmask=(),
+            )
+            self._by_pid[ex.pid], self._by_id[exec_id] = ex, ex
+        for fd in (pipes[0][1], pipes[1][1], stdin_r):
+            if fd >= 0:
+                os.close(fd)
+        for (read_end, _), sink, drained in zip(pipes, outs, ex.drained, strict=True):
+            threading.Thread(target=_copy, args=(read_end, sink, self.cap, ex, drained)).start()
+        return {"ok": True, "pid": ex.pid}
+
+    def kill(self, exec_id: str) -> dict[str, Any]:
+        ex = self._by_id.get(exec_id)
+        if ex is None:
+            return {"ok": False}
+        stop_then_kill(ex.members)
+        return {"ok": True}
+
+    def stdin(self, exec_id: str, data: bytes, eof: bool) -> dict[str, Any]:
+        ex = self._by_id.get(exec_id)
+        fd = ex.stdin_fd if ex else None
+        if ex is None or fd is None:
+            return {"ok": False}
+        try:
+            _write_all(fd, data)
+        except OSError:
+            return {"ok": False}
+        if eof:
+            ex.stdin_fd = None
+            os.close(fd)
+        return {"ok": True}
+
+    def read_file(self, path: str) -> tuple[dict[str, Any], bytes]:
+        fd = open_in_home(self.home, self.virtual_home, path, write=False)
+        with os.fdopen(fd, "rb") as handle:
+            return {"ok": True}, handle.read()
+
+    def write_file(self, path: str, data: bytes) -> dict[str, Any]:
+        fd = open_in_home(self.home, self.virtual_home, path, write=True)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return {"ok": True}
+
+    def reap_forever(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0)
+            except ChildProcessError:
+                time.sleep(0.01)
+                continue
+            with self._lock:
+                ex = self._by_pid.pop(pid, None)
+            if ex is not None:
+                code = os.waitstatus_to_exitcode(status)
+                code = 128 - code if code < 0 else code
+                threading.Thread(target=self._finish, args=(ex, code)).start()
+
+    def _finish(self, ex: _Execution, code: int) -> None:
+        os.write(ex.wake_w, b"x")
+        for drained in ex.drained:
+            drained.wait(timeout=30)
+        ex.release_wake()
+        if ex.stdin_fd is not None:
+            os.close(ex.stdin_fd)
+            ex.stdin_fd = None
+        tmp = os.path.join(ex.dir, ".exit.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        _write_all(fd, str(code).encode())
+        os.close(fd)
+        os.replace(tmp, os.path.join(ex.dir, "exit"))
+
+
+# ---- socket server --------------------------------------------------------------------------
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    server: _Server
+
+    def handle(self) -> None:
+        request = json.loads(self.rfile.readline())
+        payload = self.rfile.read(request.get("size", 0))
+        try:
+            reply, data = self.server.agent.dispatch(request, payload)
+        except (OSError, ValueError, KeyError) as exc:
+            reply, data = {"error": type(exc).__name__, "message": str(exc)}, b""
+        reply["size"] = len(data)
+        self.wfile.write(json.dumps(reply).encode() + b"\n")
+        self.wfile.write(data)
+
+
+class _Server(socketserver.ThreadingUnixStreamServer):
+    daemon_threads = True
+    agent: Agent
+
+
+def main(argv: list[str]) -> None:
+    config = json.loads(argv[1])
+    # Orphans of commands stay our children, so kill and the reaper see them.
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    threading.stack_size(512 * 1024)
+    agent = Agent(config)
+    # Bind by a relative name: host paths may be longer than a unix socket path may be.
+    os.chdir(config["socket_dir"])
+    if os.path.exists("agent.sock"):
+        os.unlink("agent.sock")
+    server = _Server("agent.sock", _Handler)
+    server.agent = agent
+    os.chdir(agent.home)
+    threading.Thread(target=agent.reap_forever, daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv)

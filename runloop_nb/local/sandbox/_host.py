@@ -1,0 +1,295 @@
+"""What both sandbox modes share: the on-disk layout, the exec agent, files, snapshots, disk watch.
+
+A subclass says how the agent is launched (``_launch``) and how every process of the devbox is
+killed (``_kill_processes``); everything else talks to the agent over its socket.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from runloop_nb.local.sandbox import _agent
+from runloop_nb.local.sandbox._base import OUTPUT_CAP_BYTES, Limits, Sandbox, SandboxMode
+from runloop_nb.local.sandbox._channel import AgentChannel
+from runloop_nb.local.sandbox._users import Identity, identity_for, release
+
+log = logging.getLogger("runloop_nb.local.sandbox")
+
+AGENT_DIR = Path(_agent.__file__).parent
+#: Status recorded for an execution whose devbox was stopped under it (as if SIGKILLed).
+KILLED_STATUS = 137
+DISK_CHECK_SECONDS = 0.5
+_START_TIMEOUT = 15.0
+_STDIN_TIMEOUT = 10.0
+_EXECUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+class AgentSandbox(Sandbox, abc.ABC):
+    """A devbox whose commands run through the exec agent (see ``_agent``)."""
+
+    def __init__(
+        self,
+        devbox_id: str,
+        root: Path,
+        *,
+        limits: Limits,
+        snapshot: Path | None,
+        mode: SandboxMode,
+    ) -> None:
+        self.devbox_id, self.root, self.limits, self.mode = devbox_id, root, limits, mode
+        #: Why the devbox's processes were stopped by a limit (``out_of_disk``), else None.
+        self.failure_reason: str | None = None
+        self._snapshot = snapshot
+        for directory in (root / "home", root / "ctl" / "exec", root / "ctl" / "run"):
+            directory.mkdir(parents=True, exist_ok=True, mode=0o755)
+        self.identity: Identity = identity_for(root, devbox_id)
+        for owned in (self.home, root / "ctl" / "run"):
+            self.identity.chown(owned)
+        self._process: asyncio.subprocess.Process | None = None
+        self._channel: AgentChannel | None = None
+        self._watchdog: asyncio.Task[None] | None = None
+
+    # ---- what a mode provides ----------------------------------------------------------
+
+    @abc.abstractmethod
+    async def _launch(self, config: dict[str, Any]) -> asyncio.subprocess.Process:
+        """Start the agent (with ``config`` completed by the mode) and return the launcher."""
+
+    @abc.abstractmethod
+    async def _kill_processes(self) -> None:
+        """SIGKILL every process of the devbox, the launcher included."""
+
+    def agent_config(self) -> dict[str, Any]:
+        """Settings every mode passes to the agent (paths are added by the mode)."""
+        ulimits: list[tuple[str, int]] = [
+            ("c", 0),
+            ("v", self.limits.memory_mb * 1024),
+            ("f", self.limits.max_file_mb * 1024),
+        ]
+        if self.identity.switch:  # RLIMIT_NPROC counts per uid: only meaningful with our own uid
+            ulimits.append(("u", self.limits.max_processes))
+        return {"output_cap": OUTPUT_CAP_BYTES, "ulimits": ulimits, "virtual_home": "/home/user"}
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.alive():
+            return
+        self.failure_reason = None
+        await self._restore_snapshot()
+        self._process = await self._launch(self.agent_config())
+        self._channel = AgentChannel(self.root / "ctl" / "run")
+        await self._await_agent()
+        self._watchdog = asyncio.get_running_loop().create_task(self._watch_disk())
+
+    def alive(self) -> bool:
+        return self._process is not None and self._process.returncode is None
+
+    async def suspend(self) -> None:
+        await self._stop_all()
+
+    async def shutdown(self, *, keep_disk: bool = False) -> None:
+        await self._stop_all()
+        if not keep_disk:
+            release(self.root, self.identity)
+            await asyncio.to_thread(shutil.rmtree, self.root, ignore_errors=True)
+
+    async def _await_agent(self) -> None:
+        deadline = asyncio.get_running_loop().time() + _START_TIMEOUT
+        while True:
+            if not self.alive():
+                raise RuntimeError(f"devbox {self.devbox_id} did not start: {self._launch_log()}")
+            try:
+                await self._running().call({"op": "ping"}, timeout=2.0)
+                return
+            except ConnectionError:
+                if asyncio.get_running_loop().time() > deadline:
+                    await self._stop_all()
+                    raise RuntimeError(
+                        f"devbox {self.devbox_id}: exec agent not ready after {_START_TIMEOUT}s; "
+                        f"{self._launch_log()}"
+                    ) from None
+                await asyncio.sleep(0.005)
+
+    def _launch_log(self) -> str:
+        with contextlib.suppress(OSError):
+            text = (self.root / "ctl" / "launch.log").read_text(errors="replace").strip()
+            return f"launcher said: {text[-2000:]}" if text else "the launcher printed nothing"
+        return "no launcher log"
+
+    def launch_log_file(self) -> int:
+        """An fd for the launcher's stdout/stderr (``root/ctl/launch.log``, host-only)."""
+        return os.open(self.root / "ctl" / "launch.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+
+    async def _stop_all(self) -> None:
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is not None and watchdog is not asyncio.current_task():
+            watchdog.cancel()
+        if self._process is not None:
+            await self._kill_processes()
+            await self._process.wait()
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        self._mark_unfinished()
+
+    def _mark_unfinished(self) -> None:
+        """Executions cut off by a stop get status 137, so nobody waits for them forever."""
+        for directory in (self.root / "ctl" / "exec").iterdir():
+            if self.exit_status(directory.name) is None:
+                with contextlib.suppress(OSError):
+                    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                    fd = os.open(directory / "exit", flags, 0o644)
+                    os.write(fd, str(KILLED_STATUS).encode())
+                    os.close(fd)
+
+    # ---- executions -------------------------------------------------------------------------
+
+    async def exec(
+        self,
+        execution_id: str,
+        command: str,
+        *,
+        env: Mapping[str, str] | None = None,
+        attach_stdin: bool = False,
+    ) -> None:
+        if not _EXECUTION_ID.fullmatch(execution_id):
+            raise ValueError(f"execution id {execution_id!r} must match {_EXECUTION_ID.pattern}")
+        extra = dict(env or {})
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
+            raise ValueError("env must map str to str")
+        channel = self._running()
+        directory = self.exec_dir(execution_id)
+        try:
+            directory.mkdir(mode=0o755)
+        except FileExistsError:
+            raise ValueError(f"execution id {execution_id!r} was already used") from None
+        self.identity.chown(directory)
+        request = {"op": "exec", "id": execution_id, "command": command, "env": extra}
+        await channel.call({**request, "stdin": attach_stdin})
+
+    def exit_status(self, execution_id: str) -> int | None:
+        # O_NOFOLLOW: the devbox user owns the directory and could plant a symlink.
+        try:
+            fd = os.open(self.exec_dir(execution_id) / "exit", os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            text = handle.read(32)
+        try:
+            return int(text)
+        except ValueError:
+            return None
+
+    async def wait(self, execution_id: str, timeout: float | None) -> int | None:
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        pause = 0.002
+        while (status := self.exit_status(execution_id)) is None:
+            if not self.alive() and self.exec_dir(execution_id).is_dir():
+                self._mark_unfinished()  # the devbox died under it
+                continue
+            if deadline is not None and loop.time() >= deadline:
+                return None
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        return status
+
+    async def kill(self, execution_id: str) -> None:
+        if self.alive() and self.exec_dir(execution_id).is_dir():
+            await self._running().call({"op": "kill", "id": execution_id})
+            await self.wait(execution_id, 5.0)
+
+    async def send_stdin(self, execution_id: str, text: str | None, *, eof: bool = False) -> bool:
+        if not self.alive():
+            return False
+        request = {"op": "stdin", "id": execution_id, "eof": eof}
+        try:
+            data = (text or "").encode()
+            reply, _ = await self._running().call(request, data, timeout=_STDIN_TIMEOUT)
+        except (TimeoutError, ConnectionError):
+            return False
+        return bool(reply.get("ok"))
+
+    # ---- files --------------------------------------------------------------------------
+
+    async def read_file(self, path: str) -> bytes:
+        _, data = await self._running().call({"op": "read_file", "path": path})
+        return data
+
+    async def write_file(self, path: str, data: bytes) -> None:
+        await self._running().call({"op": "write_file", "path": path}, data)
+
+    async def snapshot(self, archive: Path) -> int:
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        argv = ["tar", "--numeric-owner", "-C", str(self.home), "-czf", str(archive), "."]
+        process = await asyncio.create_subprocess_exec(
+            *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, err = await process.communicate()
+        if process.returncode not in (0, 1):  # 1: a file changed while being read
+            raise RuntimeError(
+                f"snapshot of {self.devbox_id} failed: {err.decode(errors='replace')}"
+            )
+        return (await asyncio.to_thread(os.stat, archive)).st_size
+
+    async def _restore_snapshot(self) -> None:
+        marker = self.root / "ctl" / "restored"
+        if self._snapshot is None or marker.exists():
+            return
+        # Unpacked as the devbox user (from stdin, so it needs no access to the archive's path).
+        with open(self._snapshot, "rb") as archive:
+            process = await asyncio.create_subprocess_exec(
+                *("tar", "--no-same-owner", "-C", str(self.home), "-xzf", "-"),
+                stdin=archive,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                preexec_fn=self.identity.preexec(),
+            )
+            _, err = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"cannot restore snapshot {self._snapshot}: {err.decode()[-500:]}")
+        marker.write_text(str(self._snapshot))
+
+    # ---- limits -------------------------------------------------------------------------
+
+    async def _watch_disk(self) -> None:
+        limit = self.limits.disk_mb * 1024 * 1024
+        while self.alive():
+            used = await asyncio.to_thread(disk_usage, self.home)
+            if used > limit:
+                log.warning("devbox %s used %d bytes > disk_mb; stopping it", self.devbox_id, used)
+                self.failure_reason = "out_of_disk"
+                await self._stop_all()
+                return
+            await asyncio.sleep(DISK_CHECK_SECONDS)
+
+    def _running(self) -> AgentChannel:
+        if self._channel is None or not self.alive():
+            raise RuntimeError(f"devbox {self.devbox_id} is not running; start or resume it first")
+        return self._channel
+
+
+def disk_usage(path: Path) -> int:
+    """Bytes allocated under ``path`` (symlinks not followed, hard links counted once)."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for directory, dirs, files in os.walk(path):
+        for name in dirs + files:
+            with contextlib.suppress(OSError):
+                info = os.lstat(os.path.join(directory, name))
+                if (info.st_dev, info.st_ino) not in seen:
+                    seen.add((info.st_dev, info.st_ino))
+                    total += info.st_blocks * 512
+    return total

@@ -1,0 +1,89 @@
+"""The fallback for hosts without user namespaces: plain processes, NOT an isolation boundary.
+
+The exec agent runs on the host in its own session, as the devbox's own unprivileged uid when
+the server is root (else as the server's user), in ``root/home``. Commands see the host's
+filesystem and network. The whole devbox is killed by uid (root) or by the agent's process tree
+(the agent is a child subreaper, so orphans stay in that tree).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from typing import Any
+
+from runloop_nb.local.sandbox._agent import descendants, proc_table, stop_then_kill
+from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
+
+log = logging.getLogger("runloop_nb.local.sandbox")
+
+
+def host_python() -> str:
+    """The python3 that runs the agent on the host (the system one if present)."""
+    return shutil.which("python3", path="/usr/bin:/bin") or sys.executable
+
+
+class UnsandboxedSandbox(AgentSandbox):
+    """Commands run as plain host processes; ``mode == "unsandboxed"``."""
+
+    async def _launch(self, config: dict[str, Any]) -> asyncio.subprocess.Process:
+        home = str(self.home)
+        env = {"HOME": home, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash"}
+        config |= {
+            "home": home,
+            "exec_root": str(self.root / "ctl" / "exec"),
+            "socket_dir": str(self.root / "ctl" / "run"),
+            "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
+        }
+        argv = [host_python(), "-B", "-s", "-E", str(AGENT_DIR / "_agent.py"), json.dumps(config)]
+        log_fd = self.launch_log_file()
+        try:
+            return await asyncio.create_subprocess_exec(
+                *argv,
+                cwd=home,
+                env={"PATH": SANE_PATH, "LANG": "C.UTF-8"},
+                stdin=subprocess.DEVNULL,
+                stdout=log_fd,
+                stderr=log_fd,
+                start_new_session=True,
+                preexec_fn=self.identity.preexec(),
+            )
+        finally:
+            os.close(log_fd)
+
+    async def _kill_processes(self) -> None:
+        process = self._process
+        if process is None:
+            return
+        if self.identity.switch:
+            uid = self.identity.uid
+            await asyncio.to_thread(stop_then_kill, lambda: pids_of_uid(uid))
+        else:
+            agent = process.pid
+
+            def tree() -> set[int]:
+                table = proc_table()
+                return descendants(table, [agent]) | ({agent} & set(table))
+
+            await asyncio.to_thread(stop_then_kill, tree)
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+
+
+def pids_of_uid(uid: int) -> set[int]:
+    found = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if os.stat(f"/proc/{name}").st_uid == uid:
+                    found.add(int(name))
+            except OSError:
+                continue
+    return found

@@ -1,0 +1,83 @@
+"""Which host uid a devbox runs as: its own unprivileged uid when the server is root.
+
+A uid per devbox makes ``RLIMIT_NPROC`` a per-devbox limit and lets the host find every process
+of a devbox by uid. Uids are claimed from ``FIRST_UID`` upwards with an ``O_EXCL`` file per uid in
+a registry directory next to the devbox roots, and recorded in ``root/ctl/uid`` (root-owned and
+not visible inside the devbox) so a restarted server finds the same uid again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+FIRST_UID = 200_000
+UID_COUNT = 100_000
+_REGISTRY = ".sandbox-uids"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The host uid/gid of a devbox; ``switch`` when the server must drop to it (it is root)."""
+
+    uid: int
+    gid: int
+    switch: bool
+
+    def chown(self, path: Path) -> None:
+        if self.switch:
+            os.chown(path, self.uid, self.gid, follow_symlinks=False)
+
+    def preexec(self, before: Callable[[], None] | None = None) -> Callable[[], None] | None:
+        """A ``preexec_fn`` that runs ``before`` (still privileged), then drops to this uid."""
+        if not self.switch:
+            return before
+        uid, gid = self.uid, self.gid
+
+        def drop() -> None:
+            if before is not None:
+                before()
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)
+
+        return drop
+
+
+def identity_for(root: Path, devbox_id: str) -> Identity:
+    """The identity recorded for ``root``, or a newly claimed one (current user unless root)."""
+    if os.geteuid() != 0:
+        return Identity(os.getuid(), os.getgid(), switch=False)
+    record = root / "ctl" / "uid"
+    if record.exists():
+        uid = int(record.read_text())
+    else:
+        uid = _claim(root.parent / _REGISTRY, devbox_id)
+        record.write_text(str(uid))
+    return Identity(uid, uid, switch=True)
+
+
+def release(root: Path, identity: Identity) -> None:
+    """Give the devbox's uid back to the pool (after its processes are gone)."""
+    if identity.switch:
+        with contextlib.suppress(FileNotFoundError):
+            (root.parent / _REGISTRY / str(identity.uid)).unlink()
+
+
+def _claim(registry: Path, devbox_id: str) -> int:
+    registry.mkdir(mode=0o700, exist_ok=True)
+    start = zlib.crc32(devbox_id.encode()) % UID_COUNT
+    for step in range(UID_COUNT):
+        uid = FIRST_UID + (start + step) % UID_COUNT
+        try:
+            fd = os.open(registry / str(uid), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.write(fd, devbox_id.encode())
+        os.close(fd)
+        return uid
+    raise RuntimeError(f"no free sandbox uid left in {registry}; delete unused devboxes")
