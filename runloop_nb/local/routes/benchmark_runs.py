@@ -1,5 +1,61 @@
-"""Routes of the benchmark runs resource (placeholder until implemented)."""
+"""Routes of benchmark runs (contract §4): retrieve, list, cancel, complete, list_scenario_runs,
+download_logs. (``start_run`` lives under ``/v1/benchmarks``.)"""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, benchmark_run_zip
+from runloop_nb.local._state import ServerState, get_state
+
+router = APIRouter(prefix="/v1/benchmark_runs", tags=["benchmark runs"])
+
+State = Annotated[ServerState, Depends(get_state)]
+Page = Annotated[PageParams, Depends(page_params)]
+StateFilter = Annotated[str | None, Query(alias="state")]
+Json = dict[str, Any]
+
+
+@router.get("")
+def list_benchmark_runs(
+    state: State,
+    page: Page,
+    benchmark_id: str | None = None,
+    run_state: StateFilter = None,
+    name: str | None = None,
+    search: str | None = None,
+) -> Json:
+    return state.benchmark_runs.page(
+        page, benchmark_id=benchmark_id, state=run_state, name=name, search=search
+    )
+
+
+@router.get("/{run_id}")
+def retrieve_benchmark_run(state: State, run_id: str) -> Json:
+    return state.benchmark_runs.view(state.benchmark_runs.get(run_id))
+
+
+@router.get("/{run_id}/scenario_runs")
+def list_benchmark_scenario_runs(
+    state: State, run_id: str, page: Page, run_state: StateFilter = None, search: str | None = None
+) -> Json:
+    return state.benchmark_runs.scenario_runs(run_id, page, state=run_state, search=search)
+
+
+@router.post("/{run_id}/complete")
+async def complete_benchmark_run(state: State, run_id: str) -> Json:
+    return await state.benchmark_runs.complete(run_id)
+
+
+@router.post("/{run_id}/cancel")
+async def cancel_benchmark_run(state: State, run_id: str) -> Json:
+    return await state.benchmark_runs.cancel(run_id)
+
+
+@router.post("/{run_id}/download_logs")
+def download_benchmark_run_logs(state: State, run_id: str) -> Response:
+    return Response(benchmark_run_zip(state, run_id), media_type=ZIP_MEDIA_TYPE)

@@ -1,5 +1,63 @@
-"""Routes of the scenario runs resource (placeholder until implemented)."""
+"""Routes of scenario runs (contract §6): retrieve, list, score, complete, cancel, download_logs."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, scenario_run_zip
+from runloop_nb.local._state import ServerState, get_state
+
+router = APIRouter(prefix="/v1/scenarios/runs", tags=["scenario runs"])
+
+State = Annotated[ServerState, Depends(get_state)]
+Page = Annotated[PageParams, Depends(page_params)]
+Json = dict[str, Any]
+
+
+@router.get("")
+def list_scenario_runs(
+    state: State,
+    page: Page,
+    benchmark_run_id: str | None = None,
+    scenario_id: str | None = None,
+    run_state: Annotated[str | None, Query(alias="state")] = None,
+    name: str | None = None,
+    search: str | None = None,
+) -> Json:
+    return state.runs.page(
+        page,
+        benchmark_run_id=benchmark_run_id,
+        scenario_id=scenario_id,
+        state=run_state,
+        name=name,
+        search=search,
+    )
+
+
+@router.get("/{run_id}")
+def retrieve_scenario_run(state: State, run_id: str) -> Json:
+    return state.runs.view(state.runs.get(run_id))
+
+
+@router.post("/{run_id}/score")
+def score_scenario_run(state: State, run_id: str) -> Json:
+    return state.runs.score(run_id)
+
+
+@router.post("/{run_id}/complete")
+async def complete_scenario_run(state: State, run_id: str) -> Json:
+    return await state.runs.complete(run_id)
+
+
+@router.post("/{run_id}/cancel")
+async def cancel_scenario_run(state: State, run_id: str) -> Json:
+    return await state.runs.cancel(run_id)
+
+
+@router.post("/{run_id}/download_logs")
+def download_scenario_run_logs(state: State, run_id: str) -> Response:
+    return Response(scenario_run_zip(state, run_id), media_type=ZIP_MEDIA_TYPE)

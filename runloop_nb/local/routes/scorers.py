@@ -1,5 +1,37 @@
-"""Routes of the scorers resource (placeholder until implemented)."""
+"""Routes of custom scorers (contract §7): create, retrieve, update (full replace), list."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._state import ServerState, get_state
+from runloop_nb.wire import ScorerCreateParams, ScorerUpdateParams
+
+router = APIRouter(prefix="/v1/scenarios/scorers", tags=["scorers"])
+
+State = Annotated[ServerState, Depends(get_state)]
+Page = Annotated[PageParams, Depends(page_params)]
+Json = dict[str, Any]
+
+
+@router.get("")
+def list_scorers(state: State, page: Page, search: str | None = None) -> Json:
+    return state.scorers.page(page, search=search)
+
+
+@router.post("")
+def create_scorer(state: State, params: ScorerCreateParams) -> Json:
+    return state.scorers.create(params)
+
+
+@router.get("/{scorer_id}")
+def retrieve_scorer(state: State, scorer_id: str) -> Json:
+    return state.scorers.get(scorer_id)
+
+
+@router.post("/{scorer_id}")
+def update_scorer(state: State, scorer_id: str, params: ScorerUpdateParams) -> Json:
+    return state.scorers.update(scorer_id, params)

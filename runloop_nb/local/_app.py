@@ -1,0 +1,133 @@
+"""The FastAPI app of the local server: auth, error mapping, idempotency, routers, lifespan.
+
+Every error answer is JSON ``{"error": <code>, "message": <what to do>}``:
+domain errors (``ServerError``) get their own status; validation errors, malformed JSON and
+wrong types get 400 with a message naming the field; unknown paths 404; wrong methods 405;
+any other exception is a bug: it is logged with its traceback and answered 500.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from runloop_nb.local._errors import ServerError
+from runloop_nb.local._idempotency import IdempotencyMiddleware
+from runloop_nb.local._state import ServerState
+from runloop_nb.local.routes import all_routers
+
+log = logging.getLogger(__name__)
+
+TOKEN_HINT = (
+    "Send 'Authorization: Bearer <token>'. The token is in server.json in the server's data "
+    "directory (RUNLOOP_NB_HOME); runloop_nb.connect() finds it for you."
+)
+
+
+def create_app(state: ServerState) -> FastAPI:
+    """The ASGI app serving ``state``; its lifespan runs ``state.start()`` and ``state.close()``."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await state.start()
+        try:
+            yield
+        finally:
+            await state.close()
+
+    app = FastAPI(title="runloop_nb local server", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.server = state
+    _add_error_handlers(app)
+    for router in all_routers():
+        app.include_router(router)
+    # Added last = outermost: the token is checked before an idempotent answer is replayed.
+    app.add_middleware(IdempotencyMiddleware, cache=lambda: state.idempotency)
+    app.add_middleware(BearerAuthMiddleware, token=state.token)
+    return app
+
+
+def error_body(error: str, message: str) -> dict[str, str]:
+    return {"error": error, "message": message}
+
+
+class BearerAuthMiddleware:
+    """Answer 401 to any HTTP request without ``Authorization: Bearer <token>``."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self._expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._authorized(scope):
+            response = JSONResponse(error_body("unauthorized", TOKEN_HINT), status_code=401)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _authorized(self, scope: Scope) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                return hmac.compare_digest(value, self._expected)
+        return False
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServerError)
+    async def _domain(_: Request, exc: ServerError) -> JSONResponse:
+        return JSONResponse(error_body(exc.error, exc.message), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            error_body("bad_request", validation_message(exc.errors())), status_code=400
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        message = str(exc.detail)
+        if exc.status_code == 404:
+            message = "No such endpoint. See the Runloop API reference for the paths that exist."
+        elif exc.status_code == 405:
+            message = "This endpoint does not accept that HTTP method."
+        return JSONResponse(error_body(code, message), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        message = f"Internal error ({type(exc).__name__}); this is a bug in the local server."
+        return JSONResponse(error_body("internal_error", message), status_code=500)
+
+
+def validation_message(errors: Any) -> str:
+    """One sentence per problem, naming the field: ``body.name: Field required``."""
+    parts = []
+    for error in list(errors)[:5]:
+        if error.get("type") == "json_invalid":
+            parts.append("the body is not valid JSON; send a JSON object")
+            continue
+        location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        if error.get("type") == "missing" and location == "body":
+            parts.append("the request body is missing; send a JSON object")
+            continue
+        message = str(error.get("msg", "invalid value"))
+        parts.append(f"{location}: {message} (got {_short(error.get('input'))})")
+    return "Invalid request: " + "; ".join(parts)
+
+
+def _short(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
