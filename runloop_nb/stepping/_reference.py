@@ -1,0 +1,122 @@
+"""ReferenceAgent: applies a scenario's `reference_output` (a bash script) in the run's devbox."""
+
+from __future__ import annotations
+
+import base64
+import shlex
+from typing import TYPE_CHECKING
+
+from runloop_nb.client import PollingConfig
+from runloop_nb.errors import RunloopNBError
+
+if TYPE_CHECKING:
+    from runloop_nb.client import Devbox
+    from runloop_nb.wire import ScenarioView
+
+# A command is one argv string of the devbox shell; Linux caps one argument at 128 KiB, so
+# longer scripts are uploaded as a file instead of inlined.
+_INLINE_LIMIT = 64 * 1024
+_UPLOAD_NAME = ".runloop_nb_reference.sh"
+_TAIL_LINES = 30
+
+
+class ReferenceOutputError(RunloopNBError):
+    """The scenario's reference solution is missing or exited non-zero.
+
+    Attributes:
+        scenario_id: the scenario whose reference failed.
+        exit_code: the script's exit status (None when there was no script to run).
+        stderr: the last lines of the script's error output.
+    """
+
+    def __init__(
+        self, message: str, *, scenario_id: str, exit_code: int | None, stderr: str = ""
+    ) -> None:
+        self.scenario_id = scenario_id
+        self.exit_code = exit_code
+        self.stderr = stderr
+        super().__init__(message)
+
+
+class ReferenceAgent:
+    """The gold agent: runs `scenario.reference_output` as a bash script in the scenario's
+    working directory (the devbox home when it has none).
+
+    The script travels base64-encoded and is decoded into a temporary file inside the devbox, so
+    no quote, heredoc marker or `$` in it can clash with the command that runs it.
+
+    Args:
+        timeout_seconds: how long the script may run before the wait gives up.
+    """
+
+    name = "reference"
+
+    def __init__(self, *, timeout_seconds: float = 600.0) -> None:
+        self._polling = PollingConfig(timeout_seconds=timeout_seconds)
+
+    async def run(self, devbox: Devbox, scenario: ScenarioView) -> None:
+        """Apply the reference solution.
+
+        Raises:
+            ReferenceOutputError: the scenario has no reference, or the script exited non-zero
+                (the message carries its exit status and the end of its stderr).
+        """
+        script = scenario.reference_output
+        if script is None or not script.strip():
+            raise ReferenceOutputError(
+                f"Scenario {scenario.name!r} ({scenario.id}) has no reference_output to apply; "
+                "set one with ScenarioBuilder.with_reference_output() or scenarios.update().",
+                scenario_id=scenario.id,
+                exit_code=None,
+            )
+        command = await _command_for(devbox, script, _working_directory(scenario))
+        result = await devbox.cmd.exec(command, polling=self._polling)
+        if not result.success:
+            stderr = (await result.stderr(num_lines=_TAIL_LINES)).strip()
+            if not stderr:
+                stderr = (await result.stdout(num_lines=_TAIL_LINES)).strip()
+            raise ReferenceOutputError(
+                f"The reference solution of scenario {scenario.name!r} ({scenario.id}) exited "
+                f"with status {result.exit_code} in devbox {devbox.id}: {stderr or '(no output)'}",
+                scenario_id=scenario.id,
+                exit_code=result.exit_code,
+                stderr=stderr,
+            )
+
+    def __repr__(self) -> str:
+        return "ReferenceAgent()"
+
+
+def _working_directory(scenario: ScenarioView) -> str | None:
+    environment = scenario.environment
+    return environment.working_directory if environment is not None else None
+
+
+async def _command_for(devbox: Devbox, script: str, working_directory: str | None) -> str:
+    """The shell command that runs `script` with bash in `working_directory`."""
+    encoded = base64.b64encode(script.encode()).decode("ascii")
+    if len(encoded) <= _INLINE_LIMIT:
+        return reference_command(working_directory, encoded=encoded)
+    await devbox.file.upload(path=_UPLOAD_NAME, file=script.encode())
+    return reference_command(working_directory, uploaded=_UPLOAD_NAME)
+
+
+def reference_command(
+    working_directory: str | None, *, encoded: str | None = None, uploaded: str | None = None
+) -> str:
+    """A command that writes the script to a temp file, cds, runs it with bash and cleans up.
+
+    Give the script either `encoded` (base64, inlined) or as `uploaded` (a path relative to the
+    home directory, where commands start). The exit status is the script's own (or `cd`'s).
+    """
+    if encoded is not None:
+        fetch = f'printf %s {shlex.quote(encoded)} | base64 -d > "$ref"'
+    elif uploaded is not None:
+        fetch = f'mv -- {shlex.quote(uploaded)} "$ref"'
+    else:
+        raise ValueError("reference_command needs encoded= or uploaded=")
+    enter = f"cd -- {shlex.quote(working_directory)}" if working_directory else "true"
+    return (
+        f'ref="$(mktemp)" || exit 1; {{ {fetch} && {enter} && bash "$ref"; }}; '
+        'status=$?; rm -f -- "$ref"; exit "$status"'
+    )
