@@ -159,7 +159,8 @@ class DevboxResourceUsageView(WireModel):
     """Response of ``GET /v1/devboxes/{id}/usage``."""
 
     id: str
-    status: DevboxStatus
+    # A plain string in the SDK's schema (unlike DevboxView.status), so any value is accepted.
+    status: str
     start_time_ms: int
     total_active_seconds: int
     total_elapsed_seconds: int
