@@ -120,6 +120,9 @@ def validation_message(errors: Any) -> str:
         if error.get("type") == "missing" and location == "body":
             parts.append("the request body is missing; send a JSON object")
             continue
+        if location == "body" and isinstance(error.get("input"), bytes | str):
+            parts.append("the body is not a JSON object; send a JSON object")
+            continue
         message = str(error.get("msg", "invalid value"))
         parts.append(f"{location}: {message} (got {_short(error.get('input'))})")
     return "Invalid request: " + "; ".join(parts)

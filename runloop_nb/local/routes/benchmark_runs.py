@@ -21,7 +21,7 @@ Json = dict[str, Any]
 
 
 @router.get("")
-def list_benchmark_runs(
+async def list_benchmark_runs(
     state: State,
     page: Page,
     benchmark_id: str | None = None,
@@ -35,12 +35,12 @@ def list_benchmark_runs(
 
 
 @router.get("/{run_id}")
-def retrieve_benchmark_run(state: State, run_id: str) -> Json:
+async def retrieve_benchmark_run(state: State, run_id: str) -> Json:
     return state.benchmark_runs.view(state.benchmark_runs.get(run_id))
 
 
 @router.get("/{run_id}/scenario_runs")
-def list_benchmark_scenario_runs(
+async def list_benchmark_scenario_runs(
     state: State, run_id: str, page: Page, run_state: StateFilter = None, search: str | None = None
 ) -> Json:
     return state.benchmark_runs.scenario_runs(run_id, page, state=run_state, search=search)
@@ -57,5 +57,5 @@ async def cancel_benchmark_run(state: State, run_id: str) -> Json:
 
 
 @router.post("/{run_id}/download_logs")
-def download_benchmark_run_logs(state: State, run_id: str) -> Response:
+async def download_benchmark_run_logs(state: State, run_id: str) -> Response:
     return Response(benchmark_run_zip(state, run_id), media_type=ZIP_MEDIA_TYPE)

@@ -24,56 +24,56 @@ Json = dict[str, Any]
 
 
 @router.get("")
-def list_benchmarks(
+async def list_benchmarks(
     state: State, page: Page, name: str | None = None, search: str | None = None
 ) -> Json:
     return state.benchmarks.page(page, public=False, name=name, search=search)
 
 
 @router.get("/list_public")
-def list_public_benchmarks(
+async def list_public_benchmarks(
     state: State, page: Page, name: str | None = None, search: str | None = None
 ) -> Json:
     return state.benchmarks.page(page, public=True, name=name, search=search)
 
 
 @router.post("")
-def create_benchmark(state: State, params: BenchmarkCreateParams) -> Json:
+async def create_benchmark(state: State, params: BenchmarkCreateParams) -> Json:
     return state.benchmarks.create(params)
 
 
 @router.post("/start_run")
-def start_benchmark_run(state: State, params: BenchmarkStartRunParams) -> Json:
+async def start_benchmark_run(state: State, params: BenchmarkStartRunParams) -> Json:
     return state.benchmark_runs.start(params)
 
 
 @router.get("/{benchmark_id}")
-def retrieve_benchmark(state: State, benchmark_id: str) -> Json:
+async def retrieve_benchmark(state: State, benchmark_id: str) -> Json:
     return state.benchmarks.get(benchmark_id)
 
 
 @router.post("/{benchmark_id}")
-def update_benchmark(state: State, benchmark_id: str, params: BenchmarkUpdateParams) -> Json:
+async def update_benchmark(state: State, benchmark_id: str, params: BenchmarkUpdateParams) -> Json:
     return state.benchmarks.update(benchmark_id, params)
 
 
 @router.get("/{benchmark_id}/definitions")
-def benchmark_definitions(state: State, benchmark_id: str, page: Page) -> Json:
+async def benchmark_definitions(state: State, benchmark_id: str, page: Page) -> Json:
     return state.benchmarks.definitions(benchmark_id, page)
 
 
 @router.post("/{benchmark_id}/scenarios")
-def update_benchmark_scenarios(
+async def update_benchmark_scenarios(
     state: State, benchmark_id: str, params: UpdateScenariosParams
 ) -> Json:
     return state.benchmarks.update_scenarios(benchmark_id, params)
 
 
 @router.post("/{benchmark_id}/archive")
-def archive_benchmark(state: State, benchmark_id: str) -> Json:
+async def archive_benchmark(state: State, benchmark_id: str) -> Json:
     return state.benchmarks.set_status(benchmark_id, "archived")
 
 
 @router.post("/{benchmark_id}/unarchive")
-def unarchive_benchmark(state: State, benchmark_id: str) -> Json:
+async def unarchive_benchmark(state: State, benchmark_id: str) -> Json:
     return state.benchmarks.set_status(benchmark_id, "active")

@@ -19,7 +19,7 @@ Json = dict[str, Any]
 
 
 @router.get("")
-def list_scenario_runs(
+async def list_scenario_runs(
     state: State,
     page: Page,
     benchmark_run_id: str | None = None,
@@ -39,12 +39,12 @@ def list_scenario_runs(
 
 
 @router.get("/{run_id}")
-def retrieve_scenario_run(state: State, run_id: str) -> Json:
+async def retrieve_scenario_run(state: State, run_id: str) -> Json:
     return state.runs.view(state.runs.get(run_id))
 
 
 @router.post("/{run_id}/score")
-def score_scenario_run(state: State, run_id: str) -> Json:
+async def score_scenario_run(state: State, run_id: str) -> Json:
     return state.runs.score(run_id)
 
 
@@ -59,5 +59,5 @@ async def cancel_scenario_run(state: State, run_id: str) -> Json:
 
 
 @router.post("/{run_id}/download_logs")
-def download_scenario_run_logs(state: State, run_id: str) -> Response:
+async def download_scenario_run_logs(state: State, run_id: str) -> Response:
     return Response(scenario_run_zip(state, run_id), media_type=ZIP_MEDIA_TYPE)

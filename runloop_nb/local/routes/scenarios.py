@@ -19,7 +19,7 @@ Json = dict[str, Any]
 
 
 @router.get("")
-def list_scenarios(
+async def list_scenarios(
     state: State,
     page: Page,
     benchmark_id: str | None = None,
@@ -36,14 +36,14 @@ def list_scenarios(
 
 
 @router.get("/list_public")
-def list_public_scenarios(
+async def list_public_scenarios(
     state: State, page: Page, name: str | None = None, search: str | None = None
 ) -> Json:
     return state.scenarios.page(page, public=True, name=name, search=search)
 
 
 @router.post("")
-def create_scenario(state: State, params: ScenarioCreateParams) -> Json:
+async def create_scenario(state: State, params: ScenarioCreateParams) -> Json:
     return state.scenarios.create(params)
 
 
@@ -53,20 +53,20 @@ async def start_scenario_run(state: State, params: ScenarioStartRunParams) -> Js
 
 
 @router.get("/{scenario_id}")
-def retrieve_scenario(state: State, scenario_id: str) -> Json:
+async def retrieve_scenario(state: State, scenario_id: str) -> Json:
     return state.scenarios.get(scenario_id)
 
 
 @router.post("/{scenario_id}")
-def update_scenario(state: State, scenario_id: str, params: ScenarioUpdateParams) -> Json:
+async def update_scenario(state: State, scenario_id: str, params: ScenarioUpdateParams) -> Json:
     return state.scenarios.update(scenario_id, params)
 
 
 @router.post("/{scenario_id}/archive")
-def archive_scenario(state: State, scenario_id: str) -> Json:
+async def archive_scenario(state: State, scenario_id: str) -> Json:
     return state.scenarios.set_status(scenario_id, "archived")
 
 
 @router.post("/{scenario_id}/unarchive")
-def unarchive_scenario(state: State, scenario_id: str) -> Json:
+async def unarchive_scenario(state: State, scenario_id: str) -> Json:
     return state.scenarios.set_status(scenario_id, "active")

@@ -18,20 +18,20 @@ Json = dict[str, Any]
 
 
 @router.get("")
-def list_scorers(state: State, page: Page, search: str | None = None) -> Json:
+async def list_scorers(state: State, page: Page, search: str | None = None) -> Json:
     return state.scorers.page(page, search=search)
 
 
 @router.post("")
-def create_scorer(state: State, params: ScorerCreateParams) -> Json:
+async def create_scorer(state: State, params: ScorerCreateParams) -> Json:
     return state.scorers.create(params)
 
 
 @router.get("/{scorer_id}")
-def retrieve_scorer(state: State, scorer_id: str) -> Json:
+async def retrieve_scorer(state: State, scorer_id: str) -> Json:
     return state.scorers.get(scorer_id)
 
 
 @router.post("/{scorer_id}")
-def update_scorer(state: State, scorer_id: str, params: ScorerUpdateParams) -> Json:
+async def update_scorer(state: State, scorer_id: str, params: ScorerUpdateParams) -> Json:
     return state.scorers.update(scorer_id, params)
