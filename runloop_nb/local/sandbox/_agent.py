@@ -58,6 +58,18 @@ def proc_table() -> dict[int, tuple[int, int, int]]:
     return table
 
 
+def pids_of_uid(uid: int) -> set[int]:
+    """Live processes owned by ``uid`` (a zombie is dead already, and may linger unreaped)."""
+    found = set()
+    for name in os.listdir("/proc"):
+        with contextlib.suppress(OSError, IndexError):
+            if name.isdigit() and os.stat(f"/proc/{name}").st_uid == uid:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    if stat.read().rsplit(b")", 1)[1].split()[0] != b"Z":
+                        found.add(int(name))
+    return found
+
+
 def descendants(table: dict[int, tuple[int, int, int]], roots: Iterable[int]) -> set[int]:
     """Every process below ``roots`` in the process tree (``roots`` themselves excluded)."""
     children: dict[int, list[int]] = {}

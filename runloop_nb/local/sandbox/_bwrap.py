@@ -20,9 +20,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox._agent import stop_then_kill
+from runloop_nb.local.sandbox._agent import pids_of_uid, stop_then_kill
 from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
-from runloop_nb.local.sandbox._unsandboxed import pids_of_uid
 
 HOME = "/home/user"
 #: Host /etc entries bound read-only (when present): enough for bash, python3, git and TLS.

@@ -77,7 +77,9 @@ class AgentSandbox(Sandbox, abc.ABC):
             ("v", self.limits.memory_mb * 1024),
             ("f", self.limits.max_file_mb * 1024),
         ]
-        if self.identity.switch:  # RLIMIT_NPROC counts per uid: only meaningful with our own uid
+        # RLIMIT_NPROC counts processes per uid (per user namespace): it limits this devbox
+        # alone only with its own uid or inside bwrap's user namespace.
+        if self.identity.switch or self.mode == "bwrap":
             ulimits.append(("u", self.limits.max_processes))
         return {"output_cap": OUTPUT_CAP_BYTES, "ulimits": ulimits, "virtual_home": "/home/user"}
 
@@ -203,7 +205,7 @@ class AgentSandbox(Sandbox, abc.ABC):
             if deadline is not None and loop.time() >= deadline:
                 return None
             await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.05)
+            pause = min(pause * 2, 0.01)
         return status
 
     async def kill(self, execution_id: str) -> None:

@@ -14,11 +14,13 @@ import json
 import logging
 import os
 import shutil
+import stat
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox._agent import descendants, proc_table, stop_then_kill
+from runloop_nb.local.sandbox._agent import descendants, pids_of_uid, proc_table, stop_then_kill
 from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
 
 log = logging.getLogger("runloop_nb.local.sandbox")
@@ -42,6 +44,7 @@ class UnsandboxedSandbox(AgentSandbox):
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
         argv = [host_python(), "-B", "-s", "-E", str(AGENT_DIR / "_agent.py"), json.dumps(config)]
+        _check_reachable(self.root, self.identity.uid if self.identity.switch else None)
         log_fd = self.launch_log_file()
         try:
             return await asyncio.create_subprocess_exec(
@@ -77,13 +80,15 @@ class UnsandboxedSandbox(AgentSandbox):
                 process.kill()
 
 
-def pids_of_uid(uid: int) -> set[int]:
-    found = set()
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                if os.stat(f"/proc/{name}").st_uid == uid:
-                    found.add(int(name))
-            except OSError:
-                continue
-    return found
+def _check_reachable(root: Path, uid: int | None) -> None:
+    """The devbox uid must be able to walk to its home; say which directory stops it."""
+    if uid is None:
+        return
+    for parent in root.resolve().parents:
+        info = parent.stat()
+        if info.st_uid != uid and not info.st_mode & stat.S_IXOTH:
+            raise RuntimeError(
+                f"unsandboxed devboxes run as uid {uid}, which cannot enter {parent} (mode "
+                f"{stat.filemode(info.st_mode)}); keep devbox roots under a directory whose "
+                "parents are searchable by others (chmod o+x), or use the bwrap mode"
+            )

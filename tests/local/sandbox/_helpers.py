@@ -1,0 +1,49 @@
+"""Helpers of the sandbox tests: run a command to its end, find a devbox's processes."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from runloop_nb.local.sandbox import Sandbox
+
+
+async def run(sandbox: Sandbox, command: str, **kwargs: object) -> tuple[int | None, bytes, bytes]:
+    """Run ``command`` to its end: (exit status, stdout, stderr)."""
+    execution_id = f"ex_{uuid.uuid4().hex[:12]}"
+    await sandbox.exec(execution_id, command, **kwargs)  # type: ignore[arg-type]
+    status = await sandbox.wait(execution_id, 20)
+    return status, *outputs(sandbox, execution_id)
+
+
+def outputs(sandbox: Sandbox, execution_id: str) -> tuple[bytes, bytes]:
+    directory = sandbox.exec_dir(execution_id)
+    return (directory / "stdout").read_bytes(), (directory / "stderr").read_bytes()
+
+
+def pids_with(token: str) -> set[int]:
+    """Host pids of processes whose environment holds ``TOKEN=<token>`` (any uid, we are root)."""
+    needle = f"TOKEN={token}".encode()
+    found = set()
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as environ:
+                if needle in environ.read().split(b"\0"):
+                    found.add(int(name))
+        except OSError:
+            continue
+    return found
+
+
+def pids_of_uid(uid: int) -> set[int]:
+    found = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if os.stat(f"/proc/{name}").st_uid == uid:
+                    found.add(int(name))
+            except OSError:
+                continue
+    return found
