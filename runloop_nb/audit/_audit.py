@@ -40,7 +40,7 @@ async def audit(
         One row per scenario, in benchmark order, with columns `scenario_id`, `scenario_name`,
         `gold_score`, `untouched_score` (means of the scored runs), `gold_scores`,
         `untouched_scores` (per run, None when it failed), `flaky`, `ok` (gold 1, untouched < 1,
-        not flaky, no failed run) and `error` (why runs failed, else None).
+        not flaky, no failed run) and `error` (why runs failed; missing when none did).
 
     Raises:
         ValueError: `repeat` or `concurrency` is not a positive int.

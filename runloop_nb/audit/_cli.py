@@ -98,8 +98,8 @@ def _scores(scores: list[Any]) -> str:
     return " ".join("-" if s is None else f"{s:g}" for s in scores)
 
 
-def _short(error: str | None) -> str:
-    if not error:
+def _short(error: object) -> str:
+    if not isinstance(error, str) or not error:  # missing errors are NaN in a pandas str column
         return ""
     flat = " ".join(error.split())
     return flat if len(flat) <= _ERROR_WIDTH else flat[: _ERROR_WIDTH - 3] + "..."
