@@ -37,14 +37,18 @@ def test_api_error_carries_context_and_server_message() -> None:
     )
     text = str(exc)
     assert "GET https://api.runloop.ai/v1/scenarios/scn_9" in text
-    assert "HTTP 404" in text and "no scenario scn_9" in text and "req-1" in text
+    assert "HTTP 404" in text
+    assert "no scenario scn_9" in text
+    assert "req-1" in text
     assert "Check the id" in text
     assert (exc.status_code, exc.request_id, exc.method) == (404, "req-1", "GET")
 
 
 def test_authentication_error_says_how_to_fix_it() -> None:
     text = str(errors.AuthenticationError(status_code=401, body="bad token"))
-    assert "RUNLOOP_API_KEY" in text and "api_key=" in text and "runloop_nb.connect()" in text
+    assert "RUNLOOP_API_KEY" in text
+    assert "api_key=" in text
+    assert "runloop_nb.connect()" in text
 
 
 def test_long_bodies_are_shortened_but_kept_on_the_exception() -> None:
@@ -59,7 +63,8 @@ def test_polling_timeout_names_what_state_and_budget() -> None:
         "devbox dbx_1 to be running", last_state="provisioning", budget_seconds=120
     )
     assert "devbox dbx_1 to be running" in str(exc)
-    assert "provisioning" in str(exc) and "120 s" in str(exc)
+    assert "provisioning" in str(exc)
+    assert "120 s" in str(exc)
     assert "timeout_seconds" in str(exc)
 
 
@@ -67,14 +72,17 @@ def test_unexpected_state_names_both_states_and_detail() -> None:
     exc = errors.UnexpectedStateError(
         "scenario run scr_1 to be scored", state="failed", expected="scored", detail="oom"
     )
-    assert "'failed'" in str(exc) and "'scored'" in str(exc) and "oom" in str(exc)
+    assert "'failed'" in str(exc)
+    assert "'scored'" in str(exc)
+    assert "oom" in str(exc)
 
 
 def test_response_format_error_shows_url_and_snippet() -> None:
     exc = errors.ResponseFormatError(
         url="https://x/v1/benchmarks", status_code=200, snippet="<html>", problem="HTML"
     )
-    assert "https://x/v1/benchmarks" in str(exc) and "<html>" in str(exc)
+    assert "https://x/v1/benchmarks" in str(exc)
+    assert "<html>" in str(exc)
 
 
 def test_configuration_error_is_also_a_value_error() -> None:

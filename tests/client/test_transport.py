@@ -36,7 +36,8 @@ async def test_503_is_retried_with_the_same_request_id_until_success(
     run = await client.api.benchmark_runs.complete("bmr_1")
     assert run.state == "completed"
     ids = {request.headers["x-request-id"] for request in cloud.requests}
-    assert len(cloud.requests) == 3 and len(ids) == 1
+    assert len(cloud.requests) == 3
+    assert len(ids) == 1
     assert ids.pop().startswith("runloop-nb-retry-")
     assert cloud.sleeps == [1.0, 2.0]  # jitter 0 -> the full 2^k backoff
 
@@ -77,7 +78,8 @@ async def test_client_errors_are_not_retried(
     cloud.add("GET", "/v1/benchmark_runs/bmr_1", httpx.Response(status, json={"message": "nope"}))
     with pytest.raises(error, match="nope") as caught:
         await client.api.benchmark_runs.retrieve("bmr_1")
-    assert len(cloud.requests) == 1 and cloud.sleeps == []
+    assert len(cloud.requests) == 1
+    assert cloud.sleeps == []
     assert caught.value.status_code == status
     assert caught.value.body == {"message": "nope"}
 
@@ -114,7 +116,8 @@ async def test_html_answer_gives_response_format_error(
         await client.api.benchmark_runs.retrieve("bmr_1")
     text = str(caught.value)
     assert "https://api.example.test/v1/benchmark_runs/bmr_1" in text
-    assert "<html><body>Please log in" in text and "text/html" in text
+    assert "<html><body>Please log in" in text
+    assert "text/html" in text
 
 
 async def test_broken_json_and_wrong_shape_give_response_format_error(
@@ -169,7 +172,8 @@ async def test_headers_auth_and_timeouts(cloud: FakeCloud, client: RunloopClient
     await client.api.devboxes.download_file("dbx_1", path="a.bin")
     cancel, download = cloud.requests
     assert cancel.headers["authorization"] == "Bearer test-key"
-    assert cancel.headers["content-type"] == "application/json" and cancel.content == b""
+    assert cancel.headers["content-type"] == "application/json"
+    assert cancel.content == b""
     assert cancel.extensions["timeout"]["read"] == 30.0
     assert download.extensions["timeout"]["read"] == 600.0
     assert download.headers["accept"] == "application/octet-stream"
