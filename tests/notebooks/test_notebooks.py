@@ -1,0 +1,50 @@
+"""Every example notebook runs top to bottom in a real kernel against the embedded server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from runloop_nb.local import stop_server
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture
+def local_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private data dir; the kernel inherits it, so connect() starts a server just for us."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("RUNLOOP_NB_HOME", str(home))
+    for name in ("RUNLOOP_API_KEY", "RUNLOOP_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    yield home
+    stop_server(home)
+
+
+def test_there_are_notebooks() -> None:
+    assert NOTEBOOKS, "notebooks/ holds no .ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_against_the_local_server(path: Path, local_home: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env=dict(os.environ))  # raises CellExecutionError naming the failing cell
+
+    outputs = "".join(
+        out.get("text", "") for cell in notebook.cells for out in cell.get("outputs", [])
+    )
+    if path.stem == "00_quickstart":
+        assert "with the reference applied: 1.0" in outputs
+        assert "untouched: 0.0" in outputs
+        assert "completed 1.0" in outputs
