@@ -1,0 +1,54 @@
+"""Shared bench plumbing: a real local server in a throwaway data directory, stats, tables."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import statistics
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+from runloop_nb.client import RunloopClient
+from runloop_nb.local import ensure_server, stop_server
+
+
+@contextlib.asynccontextmanager
+async def local_client() -> AsyncIterator[RunloopClient]:
+    """A client of a freshly started local server (its own RUNLOOP_NB_HOME, removed after)."""
+    home = Path(tempfile.mkdtemp(prefix="runloop-nb-bench-"))
+    try:
+        info = ensure_server(home, timeout=60.0)
+        async with RunloopClient(api_key=info.token, base_url=info.url) as client:
+            yield client
+    finally:
+        stop_server(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    """The `fraction` quantile (0.5 = median) by linear interpolation between ranks."""
+    ordered = sorted(samples)
+    if not ordered:
+        raise ValueError("no samples")
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def ms(seconds: float) -> str:
+    """Seconds as a right-aligned millisecond figure."""
+    return f"{seconds * 1000:8.1f}"
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print rows under headers, each column as wide as its widest cell."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    for line in (headers, ["-" * w for w in widths], *rows):
+        print("  ".join(str(cell).strip().ljust(w) for cell, w in zip(line, widths, strict=True)))
+
+
+def median(samples: Sequence[float]) -> float:
+    """The median of the samples."""
+    return statistics.median(samples)

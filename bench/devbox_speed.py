@@ -1,0 +1,111 @@
+"""Devbox start and command round-trip latency of the local server, next to a bare subprocess.
+
+Run: `.venv/bin/python bench/devbox_speed.py [--devboxes 50] [--commands 100]`.
+
+A real local server (uvicorn on 127.0.0.1, real sandboxes) is started in a temporary data
+directory; every figure goes through its HTTP API with the async client, one call at a time:
+
+- create → running: `POST /v1/devboxes`, then the `wait_for_status` long-poll until `running`,
+  for each of `--devboxes` new devboxes (each is shut down afterwards, outside the timing).
+  Target: p50 ≤ 50 ms.
+- `echo hi` round trip: `POST /v1/devboxes/{id}/execute` (waits for the result in the same
+  call) in one running devbox, and `cmd.exec` (execute_async + wait_for_status, as the SDK's
+  object layer does). Target: p50 ≤ 15 ms.
+- peer: `subprocess.run(["bash", "-lc", "echo hi"])` on the host, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import time
+from collections.abc import Awaitable, Callable
+
+from _harness import local_client, ms, percentile, print_table
+
+from runloop_nb.client import RunloopClient
+
+CREATE_TARGET_S = 0.050
+ECHO_TARGET_S = 0.015
+
+
+async def time_calls(call: Callable[[], Awaitable[object]], count: int) -> list[float]:
+    """Seconds each of `count` sequential awaits of `call()` took."""
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        await call()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+async def devbox_starts(client: RunloopClient, count: int) -> list[float]:
+    devboxes = client.api.devboxes
+    samples = []
+    for index in range(count):
+        start = time.perf_counter()
+        created = await devboxes.create(name=f"bench-{index}")
+        await devboxes.await_running(created.id)
+        samples.append(time.perf_counter() - start)
+        await devboxes.shutdown(created.id)
+    return samples
+
+
+async def echo_round_trips(client: RunloopClient, count: int) -> dict[str, list[float]]:
+    devbox = await client.devbox.create(name="bench-echo")
+    try:
+
+        async def execute() -> None:
+            view = await client.api.devboxes.execute(devbox.id, command="echo hi")
+            if view.status != "completed" or (view.stdout or "").strip() != "hi":
+                raise RuntimeError(f"echo hi did not round-trip: {view}")
+
+        async def cmd_exec() -> None:
+            result = await devbox.cmd.exec("echo hi")
+            if (await result.stdout()).strip() != "hi":
+                raise RuntimeError("echo hi did not round-trip via cmd.exec")
+
+        await execute()  # warm-up: first exec in a fresh devbox
+        return {
+            "echo hi: execute (one call)": await time_calls(execute, count),
+            "echo hi: cmd.exec (async + wait)": await time_calls(cmd_exec, count),
+        }
+    finally:
+        await devbox.shutdown()
+
+
+def bare_subprocess(count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        subprocess.run(["bash", "-lc", "echo hi"], capture_output=True, check=True)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def row(name: str, samples: list[float], target: float | None) -> list[str]:
+    p50 = percentile(samples, 0.5)
+    verdict = "" if target is None else ("ok" if p50 <= target else "MISSED")
+    goal = "" if target is None else f"p50 <= {target * 1000:.0f} ms {verdict}"
+    return [name, str(len(samples)), ms(p50), ms(percentile(samples, 0.95)), goal]
+
+
+async def main(devboxes: int, commands: int) -> None:
+    async with local_client() as client:
+        await devbox_starts(client, 1)  # warm-up: first sandbox start loads caches
+        starts = await devbox_starts(client, devboxes)
+        echoes = await echo_round_trips(client, commands)
+    peer = bare_subprocess(commands)
+    rows = [row("create -> running", starts, CREATE_TARGET_S)]
+    rows += [row(name, samples, ECHO_TARGET_S) for name, samples in echoes.items()]
+    rows.append(row('peer: subprocess.run(["bash","-lc","echo hi"])', peer, None))
+    print_table(["measure", "n", "p50 ms", "p95 ms", "target"], rows)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devboxes", type=int, default=50)
+    parser.add_argument("--commands", type=int, default=100)
+    args = parser.parse_args()
+    asyncio.run(main(args.devboxes, args.commands))
