@@ -1,0 +1,159 @@
+"""Every route of the app answers bad input with a 4xx JSON error, never a 500, creating nothing.
+
+Routes are enumerated from ``app.routes``, so routes added later are covered automatically.
+Path parameters get unknown and hostile ids (huge, unicode, NUL); bodies are malformed JSON,
+empty, non-objects and objects whose fields all have the wrong type; list queries get bad
+paging values.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from runloop_nb.local._app import create_app
+from runloop_nb.local._state import ServerState
+
+HOSTILE_IDS = ["nope", "x" * 5000, "ünï©ødé-☃", "a\x00b", "../../etc/passwd", "bmd_' OR 1=1 --"]
+WRONG_TYPES = {
+    field: {"x": [1]}
+    for field in (
+        "name",
+        "scenario_id",
+        "benchmark_id",
+        "benchmark_run_id",
+        "command",
+        "type",
+        "bash_script",
+        "statuses",
+        "file_path",
+        "path",
+        "contents",
+        "scenario_ids",
+        "input_context",
+        "scoring_contract",
+        "text",
+        "signal",
+        "metadata",
+        "runProfile",
+        "scenarios_to_add",
+        "timeout_seconds",
+        "launch_parameters",
+        "commit_message",
+    )
+}
+BAD_BODIES: list[bytes | None] = [
+    b"{not json",
+    b"",
+    None,
+    b'"just a string \\u0000 with a NUL"',
+    b"[1, 2, 3]",
+    b"null",
+    httpx.Request("POST", "/", json=WRONG_TYPES).content,
+]
+BAD_QUERIES = [
+    "limit=abc",
+    "limit=0",
+    "limit=5001",
+    "starting_after=nope",
+    "include_total_count=maybe",
+]
+KINDS = (
+    "benchmark",
+    "benchmark_run",
+    "scenario",
+    "scenario_run",
+    "scorer",
+    "devbox",
+    "execution",
+    "snapshot",
+)
+
+
+def routes(app: FastAPI) -> Iterator[tuple[str, str]]:
+    """(method, path) of every route, from the OpenAPI schema FastAPI builds of ``app.routes``
+    (FastAPI 0.16x nests included routers, so walking ``app.routes`` directly misses them)."""
+    for path, operations in app.openapi()["paths"].items():
+        for method in sorted(operations):
+            yield method.upper(), path
+
+
+def fill(path: str, value: str) -> str:
+    return re.sub(r"\{[^}]+\}", quote(value, safe=""), path)
+
+
+async def send(
+    client: httpx.AsyncClient, method: str, url: str, body: bytes | None
+) -> httpx.Response:
+    headers = {"content-type": "application/json"} if body is not None else {}
+    request = client.request(method, url, content=body, headers=headers)
+    try:
+        return await asyncio.wait_for(request, timeout=20)
+    except TimeoutError:
+        pytest.fail(f"{method} {url} did not answer bad input within 20 s")
+
+
+def assert_clean_error(answer: httpx.Response, what: str) -> None:
+    assert 400 <= answer.status_code < 500, f"{what}: {answer.status_code} {answer.text[:300]}"
+    body = answer.json()
+    assert set(body) >= {"error", "message"}, f"{what}: {body}"
+    assert body["message"], what
+
+
+async def test_every_route_rejects_bad_input_without_500_or_side_effects(
+    client: httpx.AsyncClient, state: ServerState
+) -> None:
+    checked = 0
+    for method, path in routes(create_app(state)):
+        has_params = "{" in path
+        if has_params:
+            # Hostile ids with an empty body, then every bad body with an unknown id.
+            cases = [(hostile, None) for hostile in HOSTILE_IDS]
+            if method == "POST":
+                cases += [("nope", body) for body in BAD_BODIES]
+            for hostile, body in cases:
+                answer = await send(client, method, fill(path, hostile), body)
+                assert_clean_error(answer, f"{method} {path} id={hostile[:20]!r} body={body!r:.40}")
+                checked += 1
+        elif method == "POST":
+            for body in BAD_BODIES:
+                if body in (None, b"", b"null"):
+                    continue  # "no body": body-optional creates (a devbox) accept it
+                answer = await send(client, method, path, body)
+                assert_clean_error(answer, f"{method} {path} body={body!r:.40}")
+                checked += 1
+        else:
+            for query in BAD_QUERIES:
+                answer = await send(client, method, f"{path}?{query}", None)
+                assert_clean_error(answer, f"{method} {path}?{query}")
+                checked += 1
+    assert checked > 200, f"only {checked} requests: were the routes registered?"
+    for kind in KINDS:
+        assert state.store.count(kind) == 0, f"bad input created a {kind}"
+
+
+async def test_route_enumeration_covers_the_core_resources(state: ServerState) -> None:
+    paths = {path for _, path in routes(create_app(state))}
+    for expected in (
+        "/v1/benchmarks",
+        "/v1/scenarios/start_run",
+        "/v1/benchmark_runs/{run_id}",
+        "/v1/scenarios/runs/{run_id}/score",
+        "/v1/scenarios/scorers",
+    ):
+        assert expected in paths
+
+
+async def test_unknown_path_and_wrong_method_are_json(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/v1/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not_found"
+    wrong = await client.delete("/v1/benchmarks")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"] == "method_not_allowed"
