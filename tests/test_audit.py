@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from authoring.local_server import shared_server
 
 from runloop_nb.audit import (
     COLUMNS,
@@ -25,6 +25,10 @@ from runloop_nb.audit._table import audit_frame, scenario_row
 from runloop_nb.authoring import ScenarioBuilder, create_benchmark
 from runloop_nb.client import RunloopClient
 from runloop_nb.local import ServerInfo
+
+# pytest runs with --import-mode=importlib: make the shared server helper importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "authoring"))
+from shared_local_server import shared_server
 
 
 def row(*outcomes: tuple[str, float | None, str | None]) -> dict[str, object]:
