@@ -8,6 +8,7 @@ not). ``state`` is a started ``ServerState`` without the bundled catalog; ``clie
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,8 +19,11 @@ import pytest
 from runloop_nb.local._app import create_app
 from runloop_nb.local._state import ServerState
 
-TOKEN = "core-test-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+# pytest runs with --import-mode=importlib, which puts no test folder on sys.path; the local
+# tests share helper modules (core_helpers, devbox_harness), so make this folder importable.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from core_helpers import AUTH, TOKEN
 
 
 @pytest.fixture

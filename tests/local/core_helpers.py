@@ -7,6 +7,9 @@ from typing import Any
 
 import httpx
 
+TOKEN = "core-test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 
 def scenario_body(
     name: str = "fix the bug", *, command: str = "test -f done", **extra: Any
