@@ -67,10 +67,16 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-# Subcommands in the order `--help` lists them. The `audit` command (gold audit of a benchmark)
-# is added here by its owner as `_add_audit`.
+def _add_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from runloop_nb.audit import add_parser  # light: the client loads when the command runs
+
+    add_parser(subparsers)
+
+
+# Subcommands in the order `--help` lists them.
 _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_serve,
+    _add_audit,
 )
 
 

@@ -23,6 +23,7 @@ from runloop_nb.audit import (
 )
 from runloop_nb.audit._table import audit_frame, scenario_row
 from runloop_nb.authoring import ScenarioBuilder, create_benchmark
+from runloop_nb.cli import main as runloop_nb_main
 from runloop_nb.client import RunloopClient
 from runloop_nb.local import ServerInfo
 
@@ -229,6 +230,8 @@ def test_cli_exits_0_when_every_scenario_is_ok(capsys: pytest.CaptureFixture[str
 @pytest.mark.usefixtures("cli_env")
 def test_cli_exits_2_for_an_unknown_benchmark(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["no-such-benchmark"]) == 2
+    assert "No benchmark has the id or name" in capsys.readouterr().err
+    assert runloop_nb_main(["audit", "no-such-benchmark"]) == 2  # the `runloop-nb audit` route
     assert "No benchmark has the id or name" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli_main(["smoke", "--repeat", "0"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -58,6 +57,8 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    import asyncio
+
     from runloop_nb.errors import RunloopNBError
 
     try:
