@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import http.client
 import os
 import signal
 import subprocess
@@ -17,10 +18,10 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlsplit
 
 from runloop_nb.local._server import (
+    SERVE_LOCK,
     LocalServerError,
     ServerInfo,
     read_server_file,
@@ -69,14 +70,17 @@ def server_alive(info: ServerInfo, *, timeout: float = 2.0) -> bool:
     """True if the server's process exists AND it answers an authenticated GET with 200."""
     if not pid_alive(info.pid):
         return False
+    # http.client, not httpx: this runs in every connect() and must stay cheap to import.
+    parts = urlsplit(info.url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
     try:
-        with httpx.Client(timeout=timeout, trust_env=False) as http:
-            response = http.get(
-                info.url + HEALTH_PATH, headers={"Authorization": f"Bearer {info.token}"}
-            )
-    except httpx.HTTPError:
+        connection.request("GET", HEALTH_PATH, headers={"Authorization": f"Bearer {info.token}"})
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException):
         return False
-    return response.status_code == 200
+    finally:
+        connection.close()
+    return status == 200
 
 
 def ensure_server(data_dir: Path | str | None = None, timeout: float = 10.0) -> ServerInfo:
@@ -94,13 +98,7 @@ def ensure_server(data_dir: Path | str | None = None, timeout: float = 10.0) -> 
         info = read_server_file(base)
         if info is not None and server_alive(info):
             return info
-        if serving_lock_held(base):
-            # A server is starting (or was started by hand) and has not written server.json yet.
-            return _wait_until_ready(base, None, deadline)
-        if info is not None:
-            remove_server_file(base, pid=info.pid)
-        child = _spawn(base)
-        return _wait_until_ready(base, child, deadline)
+        return _start_and_wait(base, deadline)
 
 
 def stop_server(data_dir: Path | str | None = None, *, timeout: float = 10.0) -> bool:
@@ -166,9 +164,14 @@ def _spawn(base: Path) -> subprocess.Popen[bytes]:
     return child
 
 
-def _wait_until_ready(
-    base: Path, child: subprocess.Popen[bytes] | None, deadline: float
-) -> ServerInfo:
+def _start_and_wait(base: Path, deadline: float) -> ServerInfo:
+    """Spawn a server once nobody serves the directory, then wait until one answers.
+
+    ``serve.lock`` may be held without a live ``server.json``: a server started by hand is
+    still starting (wait for it), or processes of a killed server are still dying (wait, then
+    start ours).
+    """
+    child: subprocess.Popen[bytes] | None = None
     while time.monotonic() < deadline:
         info = read_server_file(base)
         if info is not None and (child is None or info.pid == child.pid) and server_alive(info):
@@ -179,11 +182,16 @@ def _wait_until_ready(
                 f"The local server exited with code {child.returncode} while starting. "
                 f"End of {base / LOG_FILE}:\n{_log_tail(base)}"
             )
+        if child is None and not serving_lock_held(base):
+            if info is not None:
+                remove_server_file(base, pid=info.pid)
+            child = _spawn(base)
         time.sleep(_POLL_SECONDS)
     if child is not None:
         _signal(child.pid, signal.SIGKILL)
+    held = "" if child else f" ({base / SERVE_LOCK} stayed locked by another process)"
     raise LocalServerError(
-        f"The local server did not answer in time. See {base / LOG_FILE}:\n{_log_tail(base)}"
+        f"The local server did not answer in time{held}. See {base / LOG_FILE}:\n{_log_tail(base)}"
     )
 
 

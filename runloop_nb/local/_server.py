@@ -194,7 +194,6 @@ def bind_socket(host: str, port: int) -> socket.socket:
             f"Cannot listen on {host}:{port}: {exc}. Pick another --port (0 picks a free one)."
         ) from exc
     sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 
