@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import httpx
 from core_helpers import (
+    AUTH,
+    TOKEN,
     create_benchmark,
     create_scenario,
     ok,
@@ -16,6 +19,7 @@ from core_helpers import (
     wait_state,
 )
 
+from runloop_nb.local._app import create_app
 from runloop_nb.local._state import ServerState
 
 
@@ -257,3 +261,24 @@ async def test_runs_list_filters(client: httpx.AsyncClient) -> None:
     bad = await client.get("/v1/scenarios/runs?state=sleeping")
     assert bad.status_code == 400
     await ok(await client.post(f"/v1/scenarios/runs/{b['id']}/cancel"))
+
+
+async def test_restart_fails_live_runs_with_a_reason(data_dir: Path) -> None:
+    first = ServerState.open(data_dir, token=TOKEN, load_catalog=False)
+    await first.start()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(first)), base_url="http://l", headers=AUTH
+    ) as http:
+        scenario = await create_scenario(http, "crash")
+        run = await start_run(http, scenario["id"])
+        await wait_running(http, run["devbox_id"])
+    await first.close()  # the sandbox processes end with the server, as in a crash
+    second = ServerState.open(data_dir, token=TOKEN, load_catalog=False)
+    await second.start()
+    try:
+        after = second.runs.get(run["id"])
+        assert after["state"] == "failed"
+        assert "restarted" in after["failure_reason"]
+        assert after["duration_ms"] is not None
+    finally:
+        await second.close()
