@@ -24,19 +24,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
-
 from runloop_nb.local._benchmarks import BenchmarkService
 from runloop_nb.local._devboxes import DevboxService
 from runloop_nb.local._errors import IllegalState, InvalidRequest, NotFound, ServerError
 from runloop_nb.local._ids import new_id
 from runloop_nb.local._listing import PageParams, store_page
+from runloop_nb.local._run_devbox import devbox_params, require_env
 from runloop_nb.local._scenarios import ScenarioService
 from runloop_nb.local._scorers import ScorerService
 from runloop_nb.local._store import Doc, Store
 from runloop_nb.wire import (
-    DevboxCreateParams,
-    LaunchParameters,
     RunProfile,
     ScenarioStartRunParams,
 )
@@ -86,10 +83,10 @@ class RunService:
             **((benchmark_run or {}).get("environment_variables") or {}),
             **(profile.env_vars or {}),
         }
-        _require_env(scenario, env)
+        require_env(scenario, env)
         run_id = new_id("scenario_run")
         devbox = await self._devboxes.create(
-            _devbox_params(scenario, profile, env, run_id),
+            devbox_params(scenario, profile, env, run_id),
             initiator_type="scenario",
             initiator_id=run_id,
         )
@@ -302,35 +299,3 @@ class RunService:
                 reason=f"The run's devbox {doc['devbox_id']} ended "
                 f"({devbox['status']}: {reason}) before the run finished. {message}".strip(),
             )
-
-
-def _require_env(scenario: Doc, env: dict[str, str]) -> None:
-    missing = [v for v in scenario.get("required_environment_variables") or [] if v not in env]
-    if missing:
-        raise InvalidRequest(
-            f"Scenario {scenario['id']} requires environment variables {', '.join(missing)}; "
-            'pass them in runProfile.envVars, e.g. {"runProfile": {"envVars": {"NAME": "value"}}}'
-        )
-
-
-def _devbox_params(
-    scenario: Doc, profile: RunProfile, env: dict[str, str], run_id: str
-) -> DevboxCreateParams:
-    environment = scenario.get("environment") or {}
-    launch = dict(environment.get("launch_parameters") or {})
-    if profile.launch_parameters is not None:
-        launch.update(profile.launch_parameters.to_wire())
-    try:
-        return DevboxCreateParams(
-            name=f"scenario run {run_id}",
-            snapshot_id=environment.get("snapshot_id"),
-            blueprint_id=environment.get("blueprint_id"),
-            launch_parameters=LaunchParameters.model_validate(launch),
-            environment_variables=env,
-            metadata={"scenario_run_id": run_id, "scenario_id": scenario["id"]},
-        )
-    except ValidationError as exc:
-        raise InvalidRequest(
-            f"Scenario {scenario['id']} cannot start a devbox: its environment or the "
-            f"runProfile launchParameters are invalid ({exc.errors()[0]['msg']})"
-        ) from None
