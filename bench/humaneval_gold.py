@@ -39,8 +39,8 @@ from _harness import local_client, print_table
 
 from runloop_nb.audit import audit, resolve_benchmark, summary_line
 from runloop_nb.audit import benchmark_scenarios as list_scenarios
+from runloop_nb.audit._runs import audit_run
 from runloop_nb.client import RunloopClient
-from runloop_nb.stepping import ReferenceAgent
 from runloop_nb.wire import ScenarioView
 
 RATIO_TARGET = 1.5
@@ -58,20 +58,11 @@ print(json.dumps({"seconds": seconds, "pass@1": float(result["pass@1"])}))
 
 
 async def gold_run(client: RunloopClient, scenario: ScenarioView) -> float:
-    """One scenario run with the reference applied; returns its score."""
-    runs = client.api.scenarios.runs
-    run = await client.api.scenarios.start_run(scenario_id=scenario.id, run_name="bench gold")
-    try:
-        devbox = client.devbox.from_id(run.devbox_id)
-        await devbox.await_running()
-        await ReferenceAgent().run(devbox, scenario)
-        scored = await runs.score_and_await(run.id)
-        await runs.complete(run.id)
-    except BaseException:
-        await runs.cancel(run.id)
-        raise
-    result = scored.scoring_contract_result
-    return result.score if result is not None else 0.0
+    """One scenario run with the reference applied, as the audit runs it; returns its score."""
+    outcome = await audit_run(client, scenario, "gold", 1)
+    if outcome.error:
+        raise RuntimeError(f"gold run of {scenario.name} failed: {outcome.error}")
+    return outcome.score or 0.0
 
 
 async def ours(client: RunloopClient, concurrency: int) -> tuple[float, int, int]:
