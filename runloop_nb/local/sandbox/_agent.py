@@ -337,6 +337,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
 class _Server(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
+    request_queue_size = 256  # the host may send many requests at once
     agent: Agent
 
 

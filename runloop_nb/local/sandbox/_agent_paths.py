@@ -28,6 +28,11 @@ def open_in_home(home: str, virtual_home: str, path: str, *, write: bool) -> int
         IsADirectoryError: it is a directory.
     """
     pending = _split(path, home, virtual_home)
+    depth = 0
+    for part in pending:  # refuse a path that climbs out on its face, whether or not it exists
+        depth += -1 if part == ".." else 1
+        if depth < 0:
+            raise PermissionError(errno.EACCES, f"{path!r} leads outside the devbox home")
     stack = [os.open(home, _DIR_FLAGS)]
     try:
         return _walk(stack, pending, home, virtual_home, write)

@@ -47,6 +47,9 @@ class Sandbox(abc.ABC):
     devbox_id: str
     mode: SandboxMode
     root: Path
+    #: Why a limit stopped the devbox's processes (``"out_of_disk"``); None while healthy.
+    #: Reset by ``start``.
+    failure_reason: str | None = None
 
     @property
     def home(self) -> Path:

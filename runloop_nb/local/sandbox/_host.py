@@ -48,8 +48,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         mode: SandboxMode,
     ) -> None:
         self.devbox_id, self.root, self.limits, self.mode = devbox_id, root, limits, mode
-        #: Why the devbox's processes were stopped by a limit (``out_of_disk``), else None.
-        self.failure_reason: str | None = None
+        self.failure_reason = None
         self._snapshot = snapshot
         for directory in (root / "home", root / "ctl" / "exec", root / "ctl" / "run"):
             directory.mkdir(parents=True, exist_ok=True, mode=0o755)
@@ -94,6 +93,11 @@ class AgentSandbox(Sandbox, abc.ABC):
         self._channel = AgentChannel(self.root / "ctl" / "run")
         await self._await_agent()
         self._watchdog = asyncio.get_running_loop().create_task(self._watch_disk())
+
+    @property
+    def launcher_pid(self) -> int | None:
+        """Host pid of the process that holds the devbox (bwrap, or the agent); None if stopped."""
+        return self._process.pid if self.alive() and self._process else None
 
     def alive(self) -> bool:
         return self._process is not None and self._process.returncode is None
@@ -148,7 +152,8 @@ class AgentSandbox(Sandbox, abc.ABC):
 
     def _mark_unfinished(self) -> None:
         """Executions cut off by a stop get status 137, so nobody waits for them forever."""
-        for directory in (self.root / "ctl" / "exec").iterdir():
+        exec_root = self.root / "ctl" / "exec"
+        for directory in exec_root.iterdir() if exec_root.is_dir() else ():
             if self.exit_status(directory.name) is None:
                 with contextlib.suppress(OSError):
                     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW

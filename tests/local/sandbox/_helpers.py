@@ -6,6 +6,7 @@ import os
 import uuid
 
 from runloop_nb.local.sandbox import Sandbox
+from runloop_nb.local.sandbox._host import AgentSandbox
 
 
 async def run(sandbox: Sandbox, command: str, **kwargs: object) -> tuple[int | None, bytes, bytes]:
@@ -38,12 +39,24 @@ def pids_with(token: str) -> set[int]:
 
 
 def pids_of_uid(uid: int) -> set[int]:
+    """Live processes of ``uid``; zombies left for the host's init to reap do not run."""
     found = set()
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                if os.stat(f"/proc/{name}").st_uid == uid:
+                if os.stat(f"/proc/{name}").st_uid == uid and _state(name) != "Z":
                     found.add(int(name))
             except OSError:
                 continue
     return found
+
+
+def _state(pid: str) -> str:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
+def agent_sandbox(sandbox: Sandbox) -> AgentSandbox:
+    """The sandbox as the implementation both modes share (for its host uid and launcher)."""
+    assert isinstance(sandbox, AgentSandbox)
+    return sandbox

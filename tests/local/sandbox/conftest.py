@@ -29,7 +29,8 @@ def base_dir() -> Iterator[Path]:
 
 @pytest.fixture(params=MODES)
 def mode(request: pytest.FixtureRequest) -> SandboxMode:
-    return request.param  # type: ignore[no-any-return]
+    mode: SandboxMode = request.param
+    return mode
 
 
 @pytest.fixture

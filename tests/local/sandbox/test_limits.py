@@ -14,7 +14,7 @@ from runloop_nb.local.sandbox import (
     limits_from_launch_parameters,
 )
 
-from ._helpers import outputs, pids_with, run
+from ._helpers import agent_sandbox, outputs, pids_with, run
 from .conftest import SMALL, MakeSandbox
 
 
@@ -138,5 +138,4 @@ async def test_one_file_cannot_exceed_max_file_mb(sandbox: Sandbox) -> None:
 
 
 def _nproc_limited(sandbox: Sandbox) -> bool:
-    identity = getattr(sandbox, "identity", None)
-    return sandbox.mode == "bwrap" or bool(identity and identity.switch)
+    return sandbox.mode == "bwrap" or agent_sandbox(sandbox).identity.switch

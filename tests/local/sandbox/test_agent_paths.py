@@ -1,0 +1,108 @@
+"""Path resolution that never leaves the home: the tricks a devbox user could play."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from runloop_nb.local.sandbox._agent_paths import open_in_home
+
+VIRTUAL = "/home/user"
+
+
+def read(home: Path, path: str) -> bytes:
+    fd = open_in_home(str(home), VIRTUAL, path, write=False)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def write(home: Path, path: str, data: bytes) -> None:
+    fd = open_in_home(str(home), VIRTUAL, path, write=True)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    (tmp_path / "home" / "sub").mkdir(parents=True)
+    (tmp_path / "home" / "sub" / "f.txt").write_bytes(b"inside")
+    (tmp_path / "secret").write_bytes(b"outside")
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize(
+    "path", ["sub/f.txt", "./sub//f.txt", "/home/user/sub/f.txt", "sub/../sub/f.txt"]
+)
+def test_paths_inside_resolve(home: Path, path: str) -> None:
+    assert read(home, path) == b"inside"
+
+
+def test_the_real_home_path_is_accepted_too(home: Path) -> None:
+    assert read(home, f"{home}/sub/f.txt") == b"inside"
+
+
+@pytest.mark.parametrize(
+    "path", ["../secret", "sub/../../secret", "/etc/passwd", "/home/user2/x", "/home"]
+)
+def test_paths_outside_are_refused(home: Path, path: str) -> None:
+    with pytest.raises(PermissionError):
+        read(home, path)
+    with pytest.raises(PermissionError):
+        write(home, path, b"x")
+
+
+@pytest.mark.parametrize(
+    "target", ["../secret", "/etc/passwd", "/", "sub/../../secret", "/home/user/../secret"]
+)
+def test_symlinks_out_are_refused(home: Path, target: str) -> None:
+    (home / "link").symlink_to(target)
+    with pytest.raises(PermissionError):
+        read(home, "link")
+    with pytest.raises(PermissionError):
+        write(home, "link", b"pwned")
+    assert (home.parent / "secret").read_bytes() == b"outside"
+
+
+def test_a_symlinked_directory_out_is_refused(home: Path) -> None:
+    (home / "up").symlink_to("..")
+    with pytest.raises(PermissionError):
+        read(home, "up/secret")
+    with pytest.raises(PermissionError):
+        write(home, "up/new", b"x")
+    assert not (home.parent / "new").exists()
+
+
+def test_symlinks_inside_are_followed(home: Path) -> None:
+    (home / "rel").symlink_to("sub/f.txt")
+    (home / "abs").symlink_to("/home/user/sub")
+    assert read(home, "rel") == b"inside"
+    assert read(home, "abs/f.txt") == b"inside"
+    write(home, "abs/new.txt", b"via link")
+    assert (home / "sub" / "new.txt").read_bytes() == b"via link"
+
+
+def test_symlink_loops_end(home: Path) -> None:
+    (home / "a").symlink_to("b")
+    (home / "b").symlink_to("a")
+    with pytest.raises(PermissionError, match="too many symlinks"):
+        read(home, "a")
+
+
+def test_missing_directory_and_not_a_directory(home: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        read(home, "nope.txt")
+    with pytest.raises(FileNotFoundError):
+        read(home, "sub/f.txt/below")
+    with pytest.raises(IsADirectoryError):
+        read(home, "sub")
+    with pytest.raises(IsADirectoryError):
+        write(home, "sub", b"x")
+    with pytest.raises(IsADirectoryError):
+        read(home, "")
+
+
+def test_write_creates_parents(home: Path) -> None:
+    write(home, "a/b/c.bin", bytes(range(256)))
+    assert (home / "a" / "b" / "c.bin").read_bytes() == bytes(range(256))
