@@ -69,3 +69,23 @@ async def test_validation_error_names_the_field(client: httpx.AsyncClient) -> No
     )
     assert malformed.status_code == 400
     assert "JSON" in malformed.json()["message"]
+
+
+async def test_first_start_loads_the_bundled_catalog_once(data_dir: Path) -> None:
+    counts = []
+    for _ in range(2):
+        state = ServerState.open(data_dir, token=TOKEN)
+        await state.start()
+        transport = httpx.ASGITransport(app=create_app(state))
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://l", headers=headers
+        ) as h:
+            public = await ok(await h.get("/v1/benchmarks/list_public?limit=100"))
+            by_name = {b["name"]: b for b in public["benchmarks"]}
+            assert len(by_name["humaneval"]["scenarioIds"]) == 164
+            scenarios = await ok(await h.get("/v1/scenarios/list_public?limit=1"))
+            counts.append((public["total_count"], scenarios["total_count"]))
+            assert (await ok(await h.get("/v1/benchmarks")))["benchmarks"] == []
+        await state.close()
+    assert counts[0] == counts[1], "a second start must not load the catalog again"
