@@ -177,17 +177,33 @@ class AgentSandbox(Sandbox, abc.ABC):
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
             raise ValueError("env must map str to str")
         channel = self._running()
-        directory = self.exec_dir(execution_id)
         try:
-            directory.mkdir(mode=0o755)
+            self._make_exec_dir(execution_id)
         except FileExistsError:
             raise ValueError(f"execution id {execution_id!r} was already used") from None
-        self.identity.chown(directory)
         request = {"op": "exec", "id": execution_id, "command": command, "env": extra}
         await channel.call({**request, "stdin": attach_stdin})
 
+    def _make_exec_dir(self, execution_id: str) -> None:
+        """The execution's directory, with ``stdout``/``stderr`` made by the host.
+
+        The directory is ours with the devbox's group, sticky and group-writable: the devbox
+        can write the output files and create ``exit``, but cannot swap the output files for
+        symlinks that the server (root) would then follow when it reads them.
+        """
+        directory = self.exec_dir(execution_id)
+        directory.mkdir()
+        group = self.identity.gid if self.identity.switch else -1
+        os.chown(directory, -1, group)
+        os.chmod(directory, 0o1775)
+        for name in ("stdout", "stderr"):
+            fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o664)
+            os.fchown(fd, -1, group)
+            os.fchmod(fd, 0o664)
+            os.close(fd)
+
     def exit_status(self, execution_id: str) -> int | None:
-        # O_NOFOLLOW: the devbox user owns the directory and could plant a symlink.
+        # O_NOFOLLOW: the devbox user may create ``exit`` itself, as a symlink.
         try:
             fd = os.open(self.exec_dir(execution_id) / "exit", os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:

@@ -169,3 +169,15 @@ async def sandbox_setup(sandbox: Sandbox) -> None:
     await sandbox.write_file("project/code.py", b"print('hi')\n")
     setup = "cd project && ln -s code.py link && printf '#!/bin/sh\\n' > run.sh && chmod +x run.sh"
     assert (await run(sandbox, setup))[0] == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="without root the devbox user is the server user")
+async def test_output_files_cannot_be_swapped_for_symlinks(sandbox: Sandbox) -> None:
+    inside = "/run/ctl/exec" if sandbox.mode == "bwrap" else str(sandbox.root / "ctl" / "exec")
+    swap = (
+        f"cd {inside}/$RUNLOOP_NB_EXEC_ID || exit 9; echo before; ln -s /etc/hostname s; "
+        "mv -f s stdout; rm -f stderr; ls -l stdout | cut -c1"
+    )
+    status, out, _ = await run(sandbox, swap)
+    assert status == 0
+    assert out == b"before\n-\n"  # still a regular file: the swap and the removal failed
