@@ -6,11 +6,7 @@ the devbox to ``running`` within milliseconds (or to ``failure`` if its sandbox 
 in ``<root>/ctl``) so executions stay readable. A reaper shuts devboxes down when their
 ``keep_alive_time_seconds`` pass without activity (shutdown_reason ``keep_alive_timeout``) and
 fails devboxes whose sandbox died under them.
-
-After a server restart no sandbox process survives (bwrap dies with its parent), so ``recover()``
-marks every devbox recorded as live as ``failure`` with failure_reason ``health_check_failed``
-and a human ``failure_message`` saying the server restarted. Suspended devboxes keep their disk
-and can still be resumed.
+Crash recovery and the reaper live in ``_devbox_reaper``.
 """
 
 from __future__ import annotations
@@ -23,8 +19,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from runloop_nb.local._devbox_reaper import reap_forever, recover_devboxes
 from runloop_nb.local._devbox_records import (
-    LIVE_STATUSES,
     TERMINAL_STATUSES,
     Changes,
     Doc,
@@ -48,8 +44,6 @@ KIND = "devbox"
 EndHook = Callable[[str, Doc], Awaitable[None]]
 MAX_WAIT_SECONDS = 30.0
 DEFAULT_WAIT_SECONDS = 10.0
-REAPER_TICK_SECONDS = 0.2
-RESTART_MESSAGE = "The local server restarted while this devbox was live; its processes ended then."
 
 
 class DevboxService:
@@ -81,18 +75,14 @@ class DevboxService:
 
     async def recover(self) -> None:
         """After a restart: live devboxes lost their processes, so they become ``failure``."""
-        for doc in self.store.all(KIND):
-            if doc["status"] in LIVE_STATUSES:
-                doc["failure_message"] = RESTART_MESSAGE
-                await self._finish(doc, "failure", failure_reason="health_check_failed")
-        await self.executions.recover()
-        self.snapshots.recover()
+        await recover_devboxes(self)
         self._ensure_reaper()
 
     async def close(self) -> None:
         """Stop background work and every sandbox (records stay as they are for ``recover``)."""
         if self._reaper is not None:
             self._reaper.cancel()
+            await asyncio.gather(self._reaper, return_exceptions=True)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -145,24 +135,25 @@ class DevboxService:
 
     def get(self, devbox_id: str) -> Doc:
         """DevboxView JSON. Raises NotFound."""
-        return public_view(self._doc(devbox_id))
+        return public_view(self.record(devbox_id))
 
     def env(self, devbox_id: str) -> dict[str, str]:
         """Environment variables every command of this devbox gets."""
-        return dict(self._doc(devbox_id).get("_env") or {})
+        return dict(self.record(devbox_id).get("_env") or {})
 
-    def update(self, devbox_id: str, params: DevboxUpdateParams) -> Doc:
+    async def update(self, devbox_id: str, params: DevboxUpdateParams) -> Doc:
         """Change name and/or metadata; omitted keeps, an empty value clears."""
-        doc = self._doc(devbox_id)
-        if params.name is not None:
-            doc["name"] = params.name or None
-        if params.metadata is not None:
-            doc["metadata"] = dict(params.metadata)
-        self.store.put(KIND, doc)
-        return public_view(doc)
+        async with self.lock(devbox_id):  # not lost under a concurrent status change
+            doc = self.record(devbox_id)
+            if params.name is not None:
+                doc["name"] = params.name or None
+            if params.metadata is not None:
+                doc["metadata"] = dict(params.metadata)
+            self.store.put(KIND, doc)
+            return public_view(doc)
 
     def usage(self, devbox_id: str) -> Doc:
-        doc = self._doc(devbox_id)
+        doc = self.record(devbox_id)
         return usage_view(doc, limits_of(doc["launch_parameters"]))
 
     # ---- status changes -----------------------------------------------------------------
@@ -175,8 +166,8 @@ class DevboxService:
         Raises:
             Conflict: a snapshot of this devbox is in progress and ``force`` is false.
         """
-        async with self._lock(devbox_id):
-            doc = self._doc(devbox_id)
+        async with self.lock(devbox_id):
+            doc = self.record(devbox_id)
             if doc["status"] in TERMINAL_STATUSES:
                 return public_view(doc)
             if not force and self.snapshots.in_progress(devbox_id):
@@ -185,12 +176,12 @@ class DevboxService:
                     "or pass force=true."
                 )
             doc["shutdown_reason"] = reason
-            await self._finish(doc, "shutdown")
+            await self.finish(doc, "shutdown")
             return public_view(doc)
 
     async def suspend(self, devbox_id: str) -> Doc:
         """Stop every process, keep the disk. Raises IllegalState unless running."""
-        async with self._lock(devbox_id):
+        async with self.lock(devbox_id):
             doc = self._require(devbox_id, "running", "suspend")
             self._save(set_status(doc, "suspending"))
             sandbox = self._sandboxes[devbox_id]
@@ -201,7 +192,7 @@ class DevboxService:
 
     async def resume(self, devbox_id: str) -> Doc:
         """Start a suspended devbox again (processes are not restored). IllegalState otherwise."""
-        async with self._lock(devbox_id):
+        async with self.lock(devbox_id):
             doc = self._require(devbox_id, "suspended", "resume")
             self._save(set_status(doc, "resuming"))
             sandbox = self._sandboxes.get(devbox_id)
@@ -215,7 +206,7 @@ class DevboxService:
 
     def keep_alive(self, devbox_id: str) -> None:
         """Reset the idle timer. Raises IllegalState if the devbox is shut down."""
-        doc = self._doc(devbox_id)
+        doc = self.record(devbox_id)
         if doc["status"] in TERMINAL_STATUSES:
             raise IllegalState(f"Devbox {devbox_id} is {doc['status']}; create a new devbox.")
         self.touch(devbox_id)
@@ -232,13 +223,13 @@ class DevboxService:
         self, devbox_id: str, statuses: list[str], timeout_seconds: float | None
     ) -> Doc | None:
         """Hold until the devbox has one of ``statuses``; None when the hold (≤30 s) runs out."""
-        self._doc(devbox_id)
+        self.record(devbox_id)
         wanted = set(statuses)
         hold = min(
             DEFAULT_WAIT_SECONDS if timeout_seconds is None else timeout_seconds, MAX_WAIT_SECONDS
         )
         reached = await self.changes.hold_until(
-            devbox_id, lambda: self._doc(devbox_id)["status"] in wanted, hold
+            devbox_id, lambda: self.record(devbox_id)["status"] in wanted, hold
         )
         return self.get(devbox_id) if reached else None
 
@@ -246,7 +237,7 @@ class DevboxService:
 
     def sandbox(self, devbox_id: str) -> Sandbox:
         """The running sandbox. Raises NotFound, or IllegalState if the devbox is not running."""
-        doc = self._doc(devbox_id)
+        doc = self.record(devbox_id)
         sandbox = self._sandboxes.get(devbox_id)
         if doc["status"] != "running" or sandbox is None:
             raise IllegalState(
@@ -274,8 +265,8 @@ class DevboxService:
     # ---- internals ----------------------------------------------------------------------
 
     async def _provision(self, devbox_id: str, limits: Any, archive: Path | None) -> None:
-        async with self._lock(devbox_id):
-            doc = self._doc(devbox_id)
+        async with self.lock(devbox_id):
+            doc = self.record(devbox_id)
             if doc["status"] != "provisioning":
                 return
             try:
@@ -285,7 +276,7 @@ class DevboxService:
             except Exception as exc:
                 log.warning("devbox %s could not be created: %s", devbox_id, exc)
                 doc["failure_message"] = f"The sandbox could not be created: {exc}"
-                await self._finish(doc, "failure", failure_reason="health_check_failed")
+                await self.finish(doc, "failure", failure_reason="health_check_failed")
                 return
             self._sandboxes[devbox_id] = sandbox
             await self._start_sandbox(doc, sandbox)
@@ -296,12 +287,12 @@ class DevboxService:
         except Exception as exc:
             log.warning("devbox %s did not start: %s", doc["id"], exc)
             doc["failure_message"] = f"The sandbox did not start: {exc}"
-            await self._finish(doc, "failure", failure_reason="health_check_failed")
+            await self.finish(doc, "failure", failure_reason="health_check_failed")
             return
         self._save(set_status(doc, "running"))
         self.touch(doc["id"])
 
-    async def _finish(self, doc: Doc, status: str, *, failure_reason: str | None = None) -> None:
+    async def finish(self, doc: Doc, status: str, *, failure_reason: str | None = None) -> None:
         """Move to a terminal status: kill processes, end executions, free the disk, hooks."""
         devbox_id = doc["id"]
         sandbox = self._sandboxes.pop(devbox_id, None)
@@ -319,47 +310,33 @@ class DevboxService:
             except Exception:
                 log.exception("end hook %r failed for devbox %s", hook, devbox_id)
 
-    async def _reap(self) -> None:
-        """Shut down idle devboxes and fail devboxes whose sandbox died."""
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(REAPER_TICK_SECONDS)
-            for devbox_id, deadline in list(self._idle_deadline.items()):
-                if loop.time() >= deadline:
-                    await self.shutdown(devbox_id, reason="keep_alive_timeout")
-            for devbox_id, sandbox in list(self._sandboxes.items()):
-                if not sandbox.alive() and self._doc(devbox_id)["status"] == "running":
-                    await self._fail_dead(devbox_id, sandbox)
+    def idle_deadlines(self) -> dict[str, float]:
+        """Loop time at which each running devbox's keep-alive runs out (a copy)."""
+        return dict(self._idle_deadline)
 
-    async def _fail_dead(self, devbox_id: str, sandbox: Sandbox) -> None:
-        async with self._lock(devbox_id):
-            doc = self._doc(devbox_id)
-            if doc["status"] != "running" or sandbox.alive():
-                return
-            reason = getattr(sandbox, "failure_reason", None) or "health_check_failed"
-            doc["failure_message"] = "The devbox's processes ended unexpectedly."
-            await self._finish(doc, "failure", failure_reason=reason)
+    def live_sandboxes(self) -> dict[str, Sandbox]:
+        return dict(self._sandboxes)
 
     def _ensure_reaper(self) -> None:
         if self._reaper is None or self._reaper.done():
-            self._reaper = asyncio.get_running_loop().create_task(self._reap())
+            self._reaper = asyncio.get_running_loop().create_task(reap_forever(self))
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _lock(self, devbox_id: str) -> asyncio.Lock:
+    def lock(self, devbox_id: str) -> asyncio.Lock:
         return self._locks.setdefault(devbox_id, asyncio.Lock())
 
-    def _doc(self, devbox_id: str) -> Doc:
+    def record(self, devbox_id: str) -> Doc:
         doc = self.store.get(KIND, devbox_id)
         if doc is None:
             raise NotFound("devbox", devbox_id)
         return doc
 
     def _require(self, devbox_id: str, status: str, action: str) -> Doc:
-        doc = self._doc(devbox_id)
+        doc = self.record(devbox_id)
         if doc["status"] != status:
             raise IllegalState(
                 f"Cannot {action} devbox {devbox_id}: it is {doc['status']}, "

@@ -257,3 +257,24 @@ async def test_service_create_passes_the_creators_extra_env(data_dir: Path) -> N
     await service.shutdown(view["id"])
     await service.close()
     store.close()
+
+
+async def test_a_devbox_whose_processes_die_is_marked_failure(
+    api: httpx.AsyncClient, live: LiveServer
+) -> None:
+    box = await running_devbox(api)
+    ended: list[str] = []
+
+    async def hook(devbox_id: str, view: dict[str, Any]) -> None:
+        ended.append(view["status"])
+
+    live.state.devboxes.add_end_hook(hook)
+    await live.state.devboxes.sandbox(box["id"]).shutdown(keep_disk=True)  # as if it crashed
+    answer = await api.post(
+        f"/v1/devboxes/{box['id']}/wait_for_status",
+        json={"statuses": ["failure", "shutdown"], "timeout_seconds": 5},
+    )
+    view = answer.json()
+    assert (view["status"], view["failure_reason"]) == ("failure", "health_check_failed")
+    assert "unexpectedly" in view["failure_message"]
+    assert ended == ["failure"]

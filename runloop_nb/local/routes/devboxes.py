@@ -66,7 +66,7 @@ async def retrieve_devbox(state: State, devbox_id: str) -> dict[str, Any]:
 async def update_devbox(
     state: State, devbox_id: str, params: Annotated[DevboxUpdateParams | None, Body()] = None
 ) -> dict[str, Any]:
-    return _devboxes(state).update(devbox_id, params or DevboxUpdateParams())
+    return await _devboxes(state).update(devbox_id, params or DevboxUpdateParams())
 
 
 @router.post("/{devbox_id}/wait_for_status")
