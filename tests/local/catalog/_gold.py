@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shlex
 import uuid
-from pathlib import Path
 from typing import Any
 
 from runloop_nb.local.catalog import BundledScenario
@@ -12,9 +11,9 @@ from runloop_nb.local.sandbox._base import Sandbox
 from runloop_nb.local.scoring import score_scenario
 
 try:  # the scoring tests' devbox helper (sibling test package)
-    from local.scoring._helpers import start_devbox  # type: ignore[import-not-found]
+    from local.scoring._helpers import running_devbox  # type: ignore[import-not-found]
 except ImportError:
-    from scoring._helpers import start_devbox  # type: ignore[import-not-found,no-redef]
+    from scoring._helpers import running_devbox  # type: ignore[import-not-found,no-redef]
 
 
 def wire(scenario: BundledScenario) -> dict[str, Any]:
@@ -37,17 +36,13 @@ async def apply_reference(devbox: Sandbox, scenario: BundledScenario) -> None:
     assert status == 0, f"{scenario.name}: reference_output failed: {stderr}"
 
 
-async def gold_scores(
-    scenario: BundledScenario, root: Path
-) -> tuple[dict[str, Any], dict[str, Any]]:
+Result = dict[str, Any]
+
+
+async def gold_scores(scenario: BundledScenario) -> tuple[Result, Result]:
     """(untouched result, reference-applied result) of ``scenario`` in a fresh devbox."""
-    archive = root / "home.tar.gz"
-    archive.write_bytes(scenario.home_archive())
-    devbox: Sandbox = await start_devbox(root / "devbox", archive)
-    try:
+    async with running_devbox(scenario.home_archive()) as devbox:
         untouched = await score_scenario(devbox, wire(scenario), custom_scorers={}, run_context={})
         await apply_reference(devbox, scenario)
         applied = await score_scenario(devbox, wire(scenario), custom_scorers={}, run_context={})
-    finally:
-        await devbox.shutdown()
     return untouched, applied

@@ -5,8 +5,6 @@ All smoke and repo-bugfix scenarios, and a spread sample of 10 HumanEval tasks.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from runloop_nb.local.catalog import BundledScenario, bundled_benchmarks
@@ -23,9 +21,9 @@ _SAMPLE = [
 
 @pytest.mark.parametrize("scenario", _SAMPLE, ids=[s.name for s in _SAMPLE])
 async def test_reference_scores_one_and_untouched_scores_zero(
-    scenario: BundledScenario, tmp_path: Path
+    scenario: BundledScenario,
 ) -> None:
-    untouched, applied = await gold_scores(scenario, tmp_path)
+    untouched, applied = await gold_scores(scenario)
     assert applied["score"] == 1.0, applied["scoring_function_results"]
     assert untouched["score"] == 0.0, untouched["scoring_function_results"]
     assert {r["state"] for r in untouched["scoring_function_results"]} == {"complete"}

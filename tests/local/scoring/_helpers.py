@@ -1,33 +1,44 @@
-"""Helpers of the scoring tests: a started devbox and wire-shaped scenarios."""
+"""Helpers of the scoring tests: a started real devbox and wire-shaped scenarios."""
 
 from __future__ import annotations
 
-import warnings
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox._base import Sandbox
+from runloop_nb.local.sandbox import Limits, Sandbox, create_sandbox
 
 
-async def start_devbox(root: Path, snapshot: Path | None = None) -> Sandbox:
-    """A running devbox with its disk under ``root``, its home unpacked from ``snapshot``.
+@asynccontextmanager
+async def running_devbox(home_archive: bytes | None = None) -> AsyncIterator[Sandbox]:
+    """A started devbox (the host's default mode), its home unpacked from ``home_archive``.
 
-    The real sandbox (``create_sandbox``) is used whenever it imports and starts; while it is still
-    being written, a plain-subprocess one stands in, with a warning naming why.
+    Its files live in a fresh 0755 directory: pytest's tmp dirs are 0700 root, which the
+    devbox's unprivileged uid cannot enter.
     """
+    base, snapshot = _prepare(home_archive)
+    devbox_id = f"dbx_{uuid.uuid4().hex[:12]}"
+    sandbox = create_sandbox(devbox_id, base / "devbox", limits=Limits(), snapshot=snapshot)
     try:
-        from runloop_nb.local.sandbox import Limits, create_sandbox
-
-        sandbox = create_sandbox("dbx_scoring_test", root, limits=Limits(), snapshot=snapshot)
         await sandbox.start()
-        return sandbox
-    except (ImportError, RuntimeError, PermissionError) as exc:
-        warnings.warn(f"real sandbox unavailable, using PlainSandbox: {exc}", stacklevel=2)
-    from ._plain_sandbox import PlainSandbox
+        yield sandbox
+    finally:
+        await sandbox.shutdown()
+        shutil.rmtree(base, ignore_errors=True)
 
-    plain = PlainSandbox(root / "plain", snapshot)
-    await plain.start()
-    return plain
+
+def _prepare(home_archive: bytes | None) -> tuple[Path, Path | None]:
+    base = Path(tempfile.mkdtemp(prefix="rnb-scoring-"))
+    base.chmod(0o755)
+    if home_archive is None:
+        return base, None
+    snapshot = base / "home.tar.gz"
+    snapshot.write_bytes(home_archive)
+    return base, snapshot
 
 
 def scenario(*functions: dict[str, Any], **extra: Any) -> dict[str, Any]:

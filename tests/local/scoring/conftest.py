@@ -1,19 +1,17 @@
-"""A started devbox per test: the real sandbox when it exists, else a plain subprocess one."""
+"""A started real devbox per test."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from runloop_nb.local.sandbox._base import Sandbox
+from runloop_nb.local.sandbox import Sandbox
 
-from ._helpers import start_devbox
+from ._helpers import running_devbox
 
 
 @pytest.fixture
-async def devbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    sandbox = await start_devbox(tmp_path / "devbox")
-    yield sandbox
-    await sandbox.shutdown()
+async def devbox() -> AsyncIterator[Sandbox]:
+    async with running_devbox() as sandbox:
+        yield sandbox
