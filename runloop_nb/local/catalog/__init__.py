@@ -15,10 +15,19 @@ from ._model import HOME, BundledBenchmark, BundledScenario
 from ._repo_bugfix import repo_bugfix_benchmark
 from ._smoke import smoke_benchmark
 
+#: Bumped whenever the bundled data changes (the server reloads the catalog when it differs).
+CATALOG_VERSION = "1"
+
 
 def bundled_benchmarks() -> list[BundledBenchmark]:
     """Every bundled benchmark; cheap: archives are built only by ``home_archive()``."""
     return [humaneval_benchmark(), repo_bugfix_benchmark(), smoke_benchmark()]
 
 
-__all__ = ["HOME", "BundledBenchmark", "BundledScenario", "bundled_benchmarks"]
+__all__ = [
+    "CATALOG_VERSION",
+    "HOME",
+    "BundledBenchmark",
+    "BundledScenario",
+    "bundled_benchmarks",
+]
