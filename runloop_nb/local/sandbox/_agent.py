@@ -9,12 +9,11 @@ SIGPIPE/EPIPE); ``exit`` is written (atomically) once the shell has ended and it
 
 The agent is a child subreaper, so orphans of a command stay in its process tree and every
 process of an execution carries ``RUNLOOP_NB_EXEC_ID`` in its environment; kill uses both.
-The host imports the process helpers of this module too, so keep it free of package imports.
+It runs outside the package: it imports only the stdlib and its ``_agent_*`` siblings.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import json
 import os
@@ -24,96 +23,30 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
 from typing import Any
 
 if __package__:
     from runloop_nb.local.sandbox._agent_paths import open_in_home
-else:  # run as a script inside the devbox: the module sits next to this file
+    from runloop_nb.local.sandbox._agent_procs import (
+        descendants,
+        has_marker,
+        proc_table,
+        stop_then_kill,
+    )
+else:  # run as a script inside the devbox: the modules sit next to this file
     from _agent_paths import open_in_home  # type: ignore[import-not-found,no-redef]
+    from _agent_procs import (  # type: ignore[import-not-found,no-redef]
+        descendants,
+        has_marker,
+        proc_table,
+        stop_then_kill,
+    )
 
 EXEC_MARKER = "RUNLOOP_NB_EXEC_ID"
 _PR_SET_CHILD_SUBREAPER = 36
 _CHUNK = 1 << 16
 # bash applies these limits to the login shell it then execs; errors mean "already lower".
 _WRAPPER = '{limits} exec /bin/bash -l -c "$1"'
-
-
-# ---- processes (also used by the host) ------------------------------------------------------
-
-
-def proc_table() -> dict[int, tuple[int, int, int]]:
-    """``pid -> (ppid, pgid, sid)`` of every live process in /proc (zombies are already dead)."""
-    table = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] != b"Z":
-            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[3]))
-    return table
-
-
-def pids_of_uid(uid: int) -> set[int]:
-    """Live processes owned by ``uid`` (a zombie is dead already, and may linger unreaped)."""
-    found = set()
-    for name in os.listdir("/proc"):
-        with contextlib.suppress(OSError, IndexError):
-            if name.isdigit() and os.stat(f"/proc/{name}").st_uid == uid:
-                with open(f"/proc/{name}/stat", "rb") as stat:
-                    if stat.read().rsplit(b")", 1)[1].split()[0] != b"Z":
-                        found.add(int(name))
-    return found
-
-
-def descendants(table: dict[int, tuple[int, int, int]], roots: Iterable[int]) -> set[int]:
-    """Every process below ``roots`` in the process tree (``roots`` themselves excluded)."""
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    found: set[int] = set()
-    stack = list(roots)
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
-def stop_then_kill(collect: Callable[[], set[int]], rounds: int = 50) -> None:
-    """SIGSTOP what ``collect`` finds until nothing new appears (no fork escapes), then SIGKILL."""
-    stopped: set[int] = set()
-    for _ in range(rounds):
-        fresh = collect() - stopped
-        if not fresh:
-            break
-        _signal_all(fresh, signal.SIGSTOP)
-        stopped |= fresh
-    for _ in range(rounds):
-        _signal_all(stopped, signal.SIGKILL)
-        stopped = collect()
-        if not stopped:
-            return
-        time.sleep(0.01)
-
-
-def _signal_all(pids: Iterable[int], sig: int) -> None:
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, sig)
-
-
-def _has_marker(pid: int, marker: bytes) -> bool:
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as environ:
-            return marker in environ.read().split(b"\0")
-    except OSError:
-        return False
 
 
 # ---- executions -----------------------------------------------------------------------------
@@ -142,7 +75,7 @@ class _Execution:
         marker = f"{EXEC_MARKER}={self.id}".encode()
         found = {p for p, (_, pgid, sid) in table.items() if self.pid in (pgid, sid)}
         found |= descendants(table, [self.pid, *found])
-        found |= {pid for pid in table if _has_marker(pid, marker)}
+        found |= {pid for pid in table if has_marker(pid, marker)}
         found.discard(os.getpid())
         return found
 

@@ -20,7 +20,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox._agent import pids_of_uid, stop_then_kill
+from runloop_nb.local.sandbox._agent_procs import pids_of_uid, stop_then_kill
 from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
 
 HOME = "/home/user"
@@ -81,7 +81,7 @@ class BwrapSandbox(AgentSandbox):
                 stderr=log_fd,
                 start_new_session=True,
                 pass_fds=fds,
-                preexec_fn=self.identity.preexec(),
+                preexec_fn=self.launcher_preexec(),
             )
         finally:
             for fd in [log_fd, *fds]:

@@ -13,14 +13,15 @@ import logging
 import os
 import re
 import shutil
-import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from runloop_nb.local.sandbox import _agent
 from runloop_nb.local.sandbox._base import OUTPUT_CAP_BYTES, Limits, Sandbox, SandboxMode
+from runloop_nb.local.sandbox._cgroups import DevboxCgroups, cgroups_for
 from runloop_nb.local.sandbox._channel import AgentChannel
+from runloop_nb.local.sandbox._disk import disk_usage, pack_home, unpack_home
 from runloop_nb.local.sandbox._users import Identity, identity_for, release
 
 log = logging.getLogger("runloop_nb.local.sandbox")
@@ -58,6 +59,8 @@ class AgentSandbox(Sandbox, abc.ABC):
         self._process: asyncio.subprocess.Process | None = None
         self._channel: AgentChannel | None = None
         self._watchdog: asyncio.Task[None] | None = None
+        #: Cgroups of the running devbox (cpu quota, total memory, pids), empty if unavailable.
+        self.cgroups = DevboxCgroups([])
 
     # ---- what a mode provides ----------------------------------------------------------
 
@@ -89,6 +92,7 @@ class AgentSandbox(Sandbox, abc.ABC):
             return
         self.failure_reason = None
         await self._restore_snapshot()
+        self.cgroups = cgroups_for(self.devbox_id, self.limits, root_server=self.identity.switch)
         self._process = await self._launch(self.agent_config())
         self._channel = AgentChannel(self.root / "ctl" / "run")
         await self._await_agent()
@@ -134,6 +138,11 @@ class AgentSandbox(Sandbox, abc.ABC):
             return f"launcher said: {text[-2000:]}" if text else "the launcher printed nothing"
         return "no launcher log"
 
+    def launcher_preexec(self) -> Callable[[], None] | None:
+        """The launcher's ``preexec_fn``: join the devbox's cgroups, then drop to its uid."""
+        join = self.cgroups.join if self.cgroups.directories else None
+        return self.identity.preexec(join)
+
     def launch_log_file(self) -> int:
         """An fd for the launcher's stdout/stderr (``root/ctl/launch.log``, host-only)."""
         return os.open(self.root / "ctl" / "launch.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -148,6 +157,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         if self._channel is not None:
             self._channel.close()
             self._channel = None
+        self.cgroups.remove()
         self._mark_unfinished()
 
     def _mark_unfinished(self) -> None:
@@ -255,34 +265,16 @@ class AgentSandbox(Sandbox, abc.ABC):
         await self._running().call({"op": "write_file", "path": path}, data)
 
     async def snapshot(self, archive: Path) -> int:
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        argv = ["tar", "--numeric-owner", "-C", str(self.home), "-czf", str(archive), "."]
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, err = await process.communicate()
-        if process.returncode not in (0, 1):  # 1: a file changed while being read
-            raise RuntimeError(
-                f"snapshot of {self.devbox_id} failed: {err.decode(errors='replace')}"
-            )
-        return (await asyncio.to_thread(os.stat, archive)).st_size
+        try:
+            return await pack_home(self.home, archive)
+        except RuntimeError as exc:
+            raise RuntimeError(f"snapshot of {self.devbox_id} failed: {exc}") from exc
 
     async def _restore_snapshot(self) -> None:
         marker = self.root / "ctl" / "restored"
         if self._snapshot is None or marker.exists():
             return
-        # Unpacked as the devbox user (from stdin, so it needs no access to the archive's path).
-        with open(self._snapshot, "rb") as archive:
-            process = await asyncio.create_subprocess_exec(
-                *("tar", "--no-same-owner", "-C", str(self.home), "-xzf", "-"),
-                stdin=archive,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                preexec_fn=self.identity.preexec(),
-            )
-            _, err = await process.communicate()
-        if process.returncode != 0:
-            raise RuntimeError(f"cannot restore snapshot {self._snapshot}: {err.decode()[-500:]}")
+        await unpack_home(self._snapshot, self.home, self.identity.preexec())
         marker.write_text(str(self._snapshot))
 
     # ---- limits -------------------------------------------------------------------------
@@ -302,17 +294,3 @@ class AgentSandbox(Sandbox, abc.ABC):
         if self._channel is None or not self.alive():
             raise RuntimeError(f"devbox {self.devbox_id} is not running; start or resume it first")
         return self._channel
-
-
-def disk_usage(path: Path) -> int:
-    """Bytes allocated under ``path`` (symlinks not followed, hard links counted once)."""
-    seen: set[tuple[int, int]] = set()
-    total = 0
-    for directory, dirs, files in os.walk(path):
-        for name in dirs + files:
-            with contextlib.suppress(OSError):
-                info = os.lstat(os.path.join(directory, name))
-                if (info.st_dev, info.st_ino) not in seen:
-                    seen.add((info.st_dev, info.st_ino))
-                    total += info.st_blocks * 512
-    return total

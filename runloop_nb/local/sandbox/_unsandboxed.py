@@ -20,7 +20,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox._agent import descendants, pids_of_uid, proc_table, stop_then_kill
+from runloop_nb.local.sandbox._agent_procs import (
+    descendants,
+    pids_of_uid,
+    proc_table,
+    stop_then_kill,
+)
 from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
 
 log = logging.getLogger("runloop_nb.local.sandbox")
@@ -55,7 +60,7 @@ class UnsandboxedSandbox(AgentSandbox):
                 stdout=log_fd,
                 stderr=log_fd,
                 start_new_session=True,
-                preexec_fn=self.identity.preexec(),
+                preexec_fn=self.launcher_preexec(),
             )
         finally:
             os.close(log_fd)

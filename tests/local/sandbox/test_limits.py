@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +141,48 @@ async def test_one_file_cannot_exceed_max_file_mb(sandbox: Sandbox) -> None:
 
 def _nproc_limited(sandbox: Sandbox) -> bool:
     return sandbox.mode == "bwrap" or agent_sandbox(sandbox).identity.switch
+
+
+needs_cgroups = pytest.mark.skipif(
+    os.geteuid() != 0 or not Path("/sys/fs/cgroup/cpu/cgroup.procs").exists(),
+    reason="per-devbox cgroups need a root server and cgroup v1 controllers",
+)
+BUSY_ONE_SECOND = (
+    "import os, time\nstart = time.time()\nwhile time.time() - start < 1: pass\n"
+    "print(os.times().user + os.times().system)\n"
+)
+
+
+@needs_cgroups
+async def test_cpu_quota_holds_a_busy_loop_to_its_share(
+    make_sandbox: MakeSandbox, mode: SandboxMode
+) -> None:
+    sandbox = await make_sandbox(mode, limits=Limits(cpus=0.5))
+    assert agent_sandbox(sandbox).cgroups.controllers == ["cpu", "memory", "pids"]
+    await sandbox.write_file("busy.py", BUSY_ONE_SECOND.encode())
+    status, out, _ = await run(sandbox, "python3 busy.py")
+    assert status == 0
+    assert float(out) < 0.75  # half a core for one second of wall time
+
+
+@needs_cgroups
+async def test_total_memory_is_capped_across_processes(
+    make_sandbox: MakeSandbox, mode: SandboxMode
+) -> None:
+    sandbox = await make_sandbox(mode, limits=Limits(memory_mb=256))
+    # Each process stays under the per-process RLIMIT_AS; together they exceed the devbox.
+    hog = "python3 -c 'b = bytearray(150 * 2**20); import time; time.sleep(1)'"
+    status, out, _ = await run(sandbox, f"{hog} & {hog} & wait -n; echo $?; wait -n; echo $?")
+    assert status == 0
+    assert "137" in out.decode().split()  # the kernel's OOM killer ended one of them
+    assert (await run(sandbox, "echo alive"))[:2] == (0, b"alive\n")
+
+
+@needs_cgroups
+async def test_cgroups_are_removed_with_the_devbox(make_sandbox: MakeSandbox) -> None:
+    sandbox = await make_sandbox("bwrap")
+    directories = list(agent_sandbox(sandbox).cgroups.directories)
+    assert directories
+    assert all(d.is_dir() for d in directories)
+    await sandbox.shutdown()
+    assert not any(d.exists() for d in directories)

@@ -1,0 +1,87 @@
+"""Finding and killing processes through /proc (stdlib only: used by the agent and the host).
+
+Zombies are left out everywhere: they are dead already, cannot be signalled, and may linger
+until whoever inherited them reaps them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable
+
+
+def proc_table() -> dict[int, tuple[int, int, int]]:
+    """``pid -> (ppid, pgid, sid)`` of every live process in /proc (zombies are already dead)."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != b"Z":
+            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[3]))
+    return table
+
+
+def pids_of_uid(uid: int) -> set[int]:
+    """Live processes owned by ``uid`` (a zombie is dead already, and may linger unreaped)."""
+    found = set()
+    for name in os.listdir("/proc"):
+        with contextlib.suppress(OSError, IndexError):
+            if name.isdigit() and os.stat(f"/proc/{name}").st_uid == uid:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    if stat.read().rsplit(b")", 1)[1].split()[0] != b"Z":
+                        found.add(int(name))
+    return found
+
+
+def descendants(table: dict[int, tuple[int, int, int]], roots: Iterable[int]) -> set[int]:
+    """Every process below ``roots`` in the process tree (``roots`` themselves excluded)."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found: set[int] = set()
+    stack = list(roots)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def stop_then_kill(collect: Callable[[], set[int]], rounds: int = 50) -> None:
+    """SIGSTOP what ``collect`` finds until nothing new appears (no fork escapes), then SIGKILL."""
+    stopped: set[int] = set()
+    for _ in range(rounds):
+        fresh = collect() - stopped
+        if not fresh:
+            break
+        _signal_all(fresh, signal.SIGSTOP)
+        stopped |= fresh
+    for _ in range(rounds):
+        _signal_all(stopped, signal.SIGKILL)
+        stopped = collect()
+        if not stopped:
+            return
+        time.sleep(0.01)
+
+
+def _signal_all(pids: Iterable[int], sig: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
+
+
+def has_marker(pid: int, marker: bytes) -> bool:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as environ:
+            return marker in environ.read().split(b"\0")
+    except OSError:
+        return False
