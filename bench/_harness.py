@@ -16,7 +16,7 @@ from runloop_nb.local import ensure_server, stop_server
 @contextlib.asynccontextmanager
 async def local_client() -> AsyncIterator[RunloopClient]:
     """A client of a freshly started local server (its own RUNLOOP_NB_HOME, removed after)."""
-    home = Path(tempfile.mkdtemp(prefix="runloop-nb-bench-"))
+    home = _data_dir()
     try:
         info = ensure_server(home, timeout=60.0)
         async with RunloopClient(api_key=info.token, base_url=info.url) as client:
@@ -24,6 +24,13 @@ async def local_client() -> AsyncIterator[RunloopClient]:
     finally:
         stop_server(home)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _data_dir() -> Path:
+    home = Path(tempfile.mkdtemp(prefix="runloop-nb-bench-"))
+    # mkdtemp makes it 0700; the unprivileged sandbox user must be able to traverse it.
+    home.chmod(0o755)
+    return home
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:

@@ -155,7 +155,7 @@ async def test_repo_bugfix_benchmark_passes_its_gold_check(client: RunloopClient
     assert_gold_check(frame)
 
 
-async def make_broken_benchmark(client: RunloopClient) -> tuple[str, list[str]]:
+async def make_broken_benchmark(client: RunloopClient, name: str) -> tuple[str, list[str]]:
     """Three scenarios on a flag file: a good reference, one that does not fix, one that fails."""
     references = {
         "flag-fixed": "echo fixed > flag.txt",
@@ -163,9 +163,9 @@ async def make_broken_benchmark(client: RunloopClient) -> tuple[str, list[str]]:
         "flag-reference-fails": "echo 'cannot apply the patch' >&2; exit 2",
     }
     ids = []
-    for name, reference in references.items():
+    for scenario_name, reference in references.items():
         scenario = await (
-            ScenarioBuilder(client, name)
+            ScenarioBuilder(client, scenario_name)
             .with_working_directory("/home/user")
             .with_problem_statement("Make flag.txt say fixed.")
             .add_shell_command_scorer("flag", command="grep -qx fixed flag.txt")
@@ -173,12 +173,12 @@ async def make_broken_benchmark(client: RunloopClient) -> tuple[str, list[str]]:
             .push()
         )
         ids.append(scenario.id)
-    benchmark = await create_benchmark(client, "audit-broken", ids)
+    benchmark = await create_benchmark(client, name, ids)  # names are unique per account
     return benchmark.id, ids
 
 
 async def test_broken_benchmark_is_reported_not_ok_with_reasons(client: RunloopClient) -> None:
-    benchmark_id, ids = await make_broken_benchmark(client)
+    benchmark_id, ids = await make_broken_benchmark(client, "audit-broken")
     frame = await audit(client, benchmark_id, repeat=2)
     assert list(frame["scenario_id"]) == ids
     assert list(frame["ok"]) == [True, False, False]
@@ -205,7 +205,7 @@ def cli_env(server: tuple[Path, ServerInfo], monkeypatch: pytest.MonkeyPatch) ->
 
 async def _broken_benchmark_id(info: ServerInfo) -> str:
     async with RunloopClient(api_key=info.token, base_url=info.url) as made:
-        return (await make_broken_benchmark(made))[0]
+        return (await make_broken_benchmark(made, "audit-broken-cli"))[0]
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -26,6 +26,8 @@ def shared_server() -> tuple[Path, ServerInfo]:
     """The data directory and info of this process's server, starting it on first call."""
     if "server" not in _started:
         home = Path(tempfile.mkdtemp(prefix="runloop-nb-tests-"))
+        # mkdtemp makes it 0700; the unprivileged sandbox user must be able to traverse it.
+        home.chmod(0o755)
         info = ensure_server(home, timeout=60.0)
         _started["server"] = (home, info)
         atexit.register(_stop, home)
