@@ -30,7 +30,7 @@ AGENT_DIR = Path(_agent.__file__).parent
 #: Status recorded for an execution whose devbox was stopped under it (as if SIGKILLed).
 KILLED_STATUS = 137
 DISK_CHECK_SECONDS = 0.5
-_START_TIMEOUT = 15.0
+_START_TIMEOUT = 30.0
 _STDIN_TIMEOUT = 10.0
 _EXECUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -93,9 +93,13 @@ class AgentSandbox(Sandbox, abc.ABC):
         self.failure_reason = None
         await self._restore_snapshot()
         self.cgroups = cgroups_for(self.devbox_id, self.limits, root_server=self.identity.switch)
-        self._process = await self._launch(self.agent_config())
-        self._channel = AgentChannel(self.root / "ctl" / "run")
-        await self._await_agent()
+        try:
+            self._process = await self._launch(self.agent_config())
+            self._channel = AgentChannel(self.root / "ctl" / "run")
+            await self._await_agent()
+        except BaseException:
+            await self._stop_all()  # nothing half-started stays behind (processes, cgroups)
+            raise
         self._watchdog = asyncio.get_running_loop().create_task(self._watch_disk())
 
     @property
@@ -123,9 +127,8 @@ class AgentSandbox(Sandbox, abc.ABC):
             try:
                 await self._running().call({"op": "ping"}, timeout=2.0)
                 return
-            except ConnectionError:
+            except (ConnectionError, TimeoutError):  # not listening yet, or a slow host
                 if asyncio.get_running_loop().time() > deadline:
-                    await self._stop_all()
                     raise RuntimeError(
                         f"devbox {self.devbox_id}: exec agent not ready after {_START_TIMEOUT}s; "
                         f"{self._launch_log()}"

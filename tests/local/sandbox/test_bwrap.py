@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_nb.local.sandbox import Sandbox
+from runloop_nb.local.sandbox import Limits, Sandbox, create_sandbox
 
 from ._helpers import agent_sandbox, run
 from .conftest import MakeSandbox
@@ -102,3 +102,14 @@ async def test_host_side_runs_as_the_devbox_uid(box: Sandbox) -> None:
 
 def _on_host(path: str) -> bool:
     return os.path.lexists(path)
+
+
+async def test_a_failed_start_says_why_and_leaves_nothing(base_dir: Path) -> None:
+    sandbox = create_sandbox("dbx_broken", base_dir / "dbx_broken", limits=Limits(), mode="bwrap")
+    sandbox.home.rmdir()
+    sandbox.home.write_text("a file where the home should be")
+    with pytest.raises(RuntimeError, match=r"did not start: launcher said: .*Not a directory"):
+        await sandbox.start()
+    assert not sandbox.alive()
+    assert agent_sandbox(sandbox).cgroups.directories == []
+    await sandbox.shutdown()

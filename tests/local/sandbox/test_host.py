@@ -77,12 +77,19 @@ async def test_symlinks_planted_by_the_user_do_not_lead_out(
     assert secret.read_bytes() == b"host only"
 
 
-async def test_an_exit_file_symlink_is_not_followed_by_the_host(sandbox: Sandbox) -> None:
-    await run(sandbox, "true")
-    await sandbox.exec("fake", "sleep 30")
-    (sandbox.exec_dir("fake") / "exit").symlink_to("/etc/hostname")
-    assert sandbox.exit_status("fake") is None
-    await sandbox.kill("fake")
+async def test_an_exit_symlink_planted_by_the_user_is_not_followed(sandbox: Sandbox) -> None:
+    inside = "/run/ctl/exec" if sandbox.mode == "bwrap" else str(sandbox.root / "ctl" / "exec")
+    plant = f"ln -s /etc/hostname {inside}/$RUNLOOP_NB_EXEC_ID/exit && sleep 30"
+    await sandbox.exec("planted", plant)
+    link = sandbox.exec_dir("planted") / "exit"
+    for _ in range(200):
+        if link.is_symlink():
+            break
+        await asyncio.sleep(0.01)
+    assert link.is_symlink()
+    assert sandbox.exit_status("planted") is None  # the host did not read /etc/hostname
+    await sandbox.kill("planted")
+    assert sandbox.exit_status("planted") == 137  # the agent replaced the link
 
 
 async def test_shutdown_leaves_no_process_and_no_disk(
