@@ -24,7 +24,8 @@ def open_in_home(home: str, virtual_home: str, path: str, *, write: bool) -> int
 
     Raises:
         PermissionError: the path (or a symlink on it) leads outside the home.
-        FileNotFoundError: it does not exist (reading), or a parent is not a directory.
+        FileNotFoundError: it does not exist (reading; also when a parent is a file).
+        NotADirectoryError: a parent is a file (writing).
         IsADirectoryError: it is a directory.
     """
     pending = _split(path, home, virtual_home)
@@ -93,7 +94,8 @@ def _enter(name: str, dir_fd: int, info: os.stat_result | None, write: bool) -> 
             raise FileNotFoundError(errno.ENOENT, f"no such directory: {name!r}")
         os.mkdir(name, 0o755, dir_fd=dir_fd)
     elif not stat.S_ISDIR(info.st_mode):
-        raise FileNotFoundError(errno.ENOTDIR, f"{name!r} is not a directory")
+        error = NotADirectoryError if write else FileNotFoundError  # reading: "no such file"
+        raise error(errno.ENOTDIR, f"{name!r} is not a directory")
     try:
         return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
     except OSError as exc:  # swapped for a symlink since the check

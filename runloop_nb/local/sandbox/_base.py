@@ -11,9 +11,15 @@ On-disk layout under ``root`` (a directory the server owns, one per devbox)::
     root/ctl/           control directory (agent socket, per-execution output files)
     root/ctl/exec/<execution_id>/{stdout,stderr,exit}
 
-``stdout``/``stderr`` hold the exact bytes written by the command (up to ``OUTPUT_CAP_BYTES`` each),
-so readers can tail them and stream them by byte offset; ``exit`` appears when the command ends,
-holding its exit status as decimal text, so the status survives a server restart.
+``stdout``/``stderr`` hold the exact bytes written by the command (up to ``OUTPUT_CAP_BYTES``
+each), so readers can tail them and stream them by byte offset; ``exit`` appears when the command
+ends (after its output is on disk), holding its exit status as decimal text (128+N for signal
+N), so the status survives a server restart. A command whose output reaches the cap is not read
+any further: its next write fails (SIGPIPE, status 141, for most programs). Executions cut off by
+``suspend``/``shutdown``/a limit/a crash get status 137. ``stdout``/``stderr`` are created by
+the host before the command starts, in a sticky directory the devbox user cannot rename in
+(when the server is root), so they are regular files; ``exit`` may be planted by the devbox
+user, so read it with ``exit_status`` (which does not follow symlinks).
 """
 
 from __future__ import annotations
@@ -80,10 +86,12 @@ class Sandbox(abc.ABC):
         """Start ``command`` in a fresh login shell in the home directory and return at once.
 
         Output goes to the files of ``exec_dir(execution_id)``. Without ``attach_stdin`` the
-        command's stdin is empty (reads return EOF at once).
+        command's stdin is empty (reads return EOF at once). ``env`` is added to the login
+        shell's environment (HOME, USER=user, PATH, LANG=C.UTF-8).
 
         Raises:
             RuntimeError: the devbox is not running.
+            ValueError: ``execution_id`` is malformed or already used, or ``env`` is not str->str.
         """
 
     @abc.abstractmethod
@@ -96,7 +104,11 @@ class Sandbox(abc.ABC):
 
     @abc.abstractmethod
     async def kill(self, execution_id: str) -> None:
-        """End the execution and every process it started (``setsid`` children included)."""
+        """End the execution and every process it started (``setsid`` children included).
+
+        Returns once its exit status (137) is recorded (waits at most 5 s); a no-op for unknown
+        or finished executions (background processes they left behind are killed too).
+        """
 
     @abc.abstractmethod
     async def send_stdin(self, execution_id: str, text: str | None, *, eof: bool = False) -> bool:
@@ -110,6 +122,9 @@ class Sandbox(abc.ABC):
             FileNotFoundError: no such file.
             IsADirectoryError: the path is a directory.
             PermissionError: the path leaves the devbox (``..``, absolute elsewhere, symlinks out).
+            RuntimeError: the devbox is not running.
+
+        Symlinks that stay inside the home are followed.
         """
 
     @abc.abstractmethod
@@ -118,7 +133,9 @@ class Sandbox(abc.ABC):
 
         Raises:
             IsADirectoryError: the path is a directory.
+            NotADirectoryError: a parent on the path is a file.
             PermissionError: the path leaves the devbox.
+            RuntimeError: the devbox is not running.
         """
 
     @abc.abstractmethod

@@ -103,6 +103,11 @@ def test_missing_directory_and_not_a_directory(home: Path) -> None:
         read(home, "")
 
 
+def test_writing_below_a_file_fails(home: Path) -> None:
+    with pytest.raises(NotADirectoryError):
+        write(home, "sub/f.txt/below", b"x")
+
+
 def test_write_creates_parents(home: Path) -> None:
     write(home, "a/b/c.bin", bytes(range(256)))
     assert (home / "a" / "b" / "c.bin").read_bytes() == bytes(range(256))

@@ -52,6 +52,8 @@ async def test_missing_and_directory(sandbox: Sandbox) -> None:
         await sandbox.read_file("d")
     with pytest.raises(IsADirectoryError):
         await sandbox.write_file("d", b"x")
+    with pytest.raises(NotADirectoryError):
+        await sandbox.write_file("d/x/below", b"x")
 
 
 @pytest.mark.parametrize("path", ["../ctl/run/x", "/etc/passwd", "a/../../../x", "/root/x"])
