@@ -33,6 +33,7 @@ from runloop_nb.local._devbox_start import SourceResolver, keep_alive_seconds, l
 from runloop_nb.local._errors import Conflict, IllegalState, NotFound
 from runloop_nb.local._executions import ExecutionService
 from runloop_nb.local._ids import new_id
+from runloop_nb.local._paths import devbox_disks_dir
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox, create_sandbox, detect_mode
@@ -55,7 +56,7 @@ class DevboxService:
 
     def __init__(self, store: Store, data_dir: Path) -> None:
         self.store = store
-        self.root_dir = data_dir / "devboxes"
+        self.root_dir = devbox_disks_dir(data_dir)
         self.changes = Changes()
         self.snapshots = SnapshotService(store, data_dir, self)
         self.executions = ExecutionService(store, self)

@@ -19,3 +19,31 @@ def data_dir() -> Path:
 def server_file(base: Path | None = None) -> Path:
     """``server.json``: url, token and pid of the running server."""
     return (base or data_dir()) / "server.json"
+
+
+#: Where devbox disks live when the server runs as root (see ``devbox_disks_dir``).
+SHARED_DEVBOX_DIR = Path("/var/tmp/runloop-nb/devboxes")
+
+
+def devbox_disks_dir(data: Path) -> Path:
+    """The directory holding one folder per devbox (its home and control files).
+
+    As root, devboxes run as their own unprivileged uids, and those must be able to enter their
+    folder: the data dir usually sits under a root-only parent (``/root``, pytest's tmp), so the
+    disks then live in ``SHARED_DEVBOX_DIR`` (root-owned, mode 0711: enterable, not listable)
+    instead. Otherwise they live in the data dir, where the devboxes run as the server's own user.
+    """
+    if os.geteuid() != 0:
+        path = data / "devboxes"
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return path
+    SHARED_DEVBOX_DIR.mkdir(parents=True, exist_ok=True, mode=0o711)
+    for path in (SHARED_DEVBOX_DIR.parent, SHARED_DEVBOX_DIR):
+        info = path.lstat()
+        if info.st_uid != 0 or path.is_symlink():
+            raise PermissionError(
+                f"{path} must be a directory owned by root (found uid {info.st_uid}); "
+                "remove it and start the server again."
+            )
+        path.chmod(0o711)
+    return SHARED_DEVBOX_DIR
