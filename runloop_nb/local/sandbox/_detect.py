@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from runloop_nb.local.sandbox._base import Limits, Sandbox, SandboxMode
+from runloop_nb.local.sandbox._users import FIRST_UID, Identity
 
 log = logging.getLogger("runloop_nb.local.sandbox")
 
@@ -44,12 +45,20 @@ def _probe() -> SandboxMode:
 
 
 def bwrap_problem() -> str | None:
-    """Why bubblewrap cannot run a sandbox here, or None when it can."""
+    """Why bubblewrap cannot run a sandbox here, or None when it can.
+
+    A root server launches bwrap as an unprivileged uid, so the probe does too: root alone can
+    create namespaces where unprivileged users may not.
+    """
     from runloop_nb.local.sandbox._bwrap import bwrap_binary
 
+    probe_uid = FIRST_UID - 1
+    drop = Identity(probe_uid, probe_uid, switch=os.geteuid() == 0).preexec()
     try:
         argv = [bwrap_binary(), "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]
-        result = subprocess.run(argv, capture_output=True, timeout=10, check=False)
+        result = subprocess.run(
+            argv, capture_output=True, timeout=10, check=False, preexec_fn=drop, cwd="/"
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap cannot run: {exc}"
     if result.returncode != 0:
