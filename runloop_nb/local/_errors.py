@@ -23,7 +23,8 @@ class NotFound(ServerError):
     error = "not_found"
 
     def __init__(self, kind: str, resource_id: str) -> None:
-        super().__init__(f"No {kind} with id {resource_id!r}. List them to see the ids that exist.")
+        shown = resource_id if len(resource_id) <= 80 else resource_id[:77] + "..."
+        super().__init__(f"No {kind} with id {shown!r}. List them to see the ids that exist.")
 
 
 class IllegalState(ServerError):
@@ -38,7 +39,7 @@ class Forbidden(ServerError):
 
 
 class Conflict(ServerError):
-    """A transient conflict (409): clients retry these automatically, so only for retry-safe cases."""
+    """A transient conflict (409). Clients retry 409 automatically: only for retry-safe cases."""
 
     status = 409
     error = "conflict"

@@ -150,7 +150,9 @@ class Store:
             total = None
             if include_total_count:
                 total = int(
-                    self._conn.execute(f"SELECT COUNT(*) FROM docs WHERE {clause}", args).fetchone()[0]
+                    self._conn.execute(
+                        f"SELECT COUNT(*) FROM docs WHERE {clause}", args
+                    ).fetchone()[0]
                 )
         items = [json.loads(r[0]) for r in rows[:limit]]
         return ListResult(items=items, has_more=len(rows) > limit, total_count=total)
