@@ -17,7 +17,8 @@ line is live (as in the PyPI wheel 1.0.3), the package runs unmodified. If it is
 the package is copied to a temporary directory, only that line is uncommented, and the copy is
 put first on PYTHONPATH for the peer process. Which of the two happened is printed.
 
-Finally the gold audit of `humaneval` (gold and untouched run per scenario) is run and its
+Then 12 gold runs are made one at a time to show where the time of one run goes (median per
+step). Finally the gold audit of `humaneval` (gold and untouched run per scenario) is run and its
 summary printed (target: gold 100 %, untouched 0 %). Target ratio ours/peer: <= 1.5x.
 """
 
@@ -35,15 +36,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import local_client, print_table
+from _harness import local_client, median, print_table
 
 from runloop_nb.audit import audit, resolve_benchmark, summary_line
 from runloop_nb.audit import benchmark_scenarios as list_scenarios
-from runloop_nb.audit._runs import audit_run
+from runloop_nb.audit._runs import audit_run, score_and_wait
 from runloop_nb.client import RunloopClient
+from runloop_nb.stepping import ReferenceAgent
 from runloop_nb.wire import ScenarioView
 
 RATIO_TARGET = 1.5
+PHASES = ["start_run", "devbox running", "apply reference", "score", "complete"]
 EXEC_LINE = re.compile(r"^\s*#\s*exec\(check_program, exec_globals\)\s*$", re.MULTILINE)
 TIME_LIMIT_LINE = re.compile(r"^(\s*)with time_limit\(timeout\):", re.MULTILINE)
 PEER = """
@@ -132,6 +135,29 @@ def peer(concurrency: int) -> tuple[float, float, str]:
     return report["seconds"], report["pass@1"] * len(problems), note
 
 
+async def phase_breakdown(client: RunloopClient, count: int) -> list[list[str]]:
+    """Median time of each step of one gold run, over `count` runs made one at a time."""
+    benchmark = await resolve_benchmark(client, "humaneval")
+    phases: dict[str, list[float]] = {}
+    for scenario in (await list_scenarios(client, benchmark.id))[:count]:
+        marks = [time.perf_counter()]
+        run = await client.api.scenarios.start_run(scenario_id=scenario.id)
+        marks.append(time.perf_counter())
+        devbox = client.devbox.from_id(run.devbox_id)
+        await devbox.await_running()
+        marks.append(time.perf_counter())
+        await ReferenceAgent().run(devbox, scenario)
+        marks.append(time.perf_counter())
+        await score_and_wait(client, run.id, 300.0)
+        marks.append(time.perf_counter())
+        await client.api.scenarios.runs.complete(run.id)
+        marks.append(time.perf_counter())
+        for name, begin, end in zip(PHASES, marks, marks[1:], strict=False):
+            phases.setdefault(name, []).append(end - begin)
+    suffix = f"(median of {count})"
+    return [[f"  one at a time: {n} {suffix}", f"{median(v):.3f}", ""] for n, v in phases.items()]
+
+
 async def run_audit(client: RunloopClient, concurrency: int) -> tuple[float, str]:
     start = time.perf_counter()
     frame = await audit(client, "humaneval", concurrency=concurrency)
@@ -141,6 +167,7 @@ async def run_audit(client: RunloopClient, concurrency: int) -> tuple[float, str
 async def main(concurrency: int, skip_audit: bool) -> None:
     async with local_client() as client:
         our_seconds, passed, total = await ours(client, concurrency)
+        phases = await phase_breakdown(client, 12)
         audit_result = None if skip_audit else await run_audit(client, concurrency)
     peer_seconds, peer_passed, note = peer(concurrency)
     ratio = our_seconds / peer_seconds
@@ -158,6 +185,7 @@ async def main(concurrency: int, skip_audit: bool) -> None:
         ],
         [f"ratio ours/peer (target <= {RATIO_TARGET}x)", f"{ratio:.2f}x", verdict],
     ]
+    rows += phases
     if audit_result is not None:
         rows.append(
             ["audit humaneval (gold + untouched)", f"{audit_result[0]:.2f}", audit_result[1]]
