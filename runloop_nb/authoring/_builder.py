@@ -12,9 +12,11 @@ from runloop_nb.authoring._directory import default_working_directory, snapshot_
 from runloop_nb.authoring._scorers import (
     TestFiles,
     normalised,
+    require_string,
     require_text,
     scorer_test_files,
     scoring_function,
+    string_list,
 )
 from runloop_nb.wire import ScenarioCreateParams, ScenarioView, ValidationType
 
@@ -67,16 +69,14 @@ class ScenarioBuilder:
         """The scenario's name."""
         return self._name
 
-    # Environment ------------------------------------------------------------------------------
-
     def from_blueprint(self, blueprint_id: str) -> Self:
         """Start each run's devbox from a blueprint (replaces a snapshot or directory)."""
-        self._set_source(blueprint_id=_text("blueprint_id", blueprint_id))
+        self._set_source(blueprint_id=require_string("blueprint_id", blueprint_id))
         return self
 
     def from_snapshot(self, snapshot_id: str) -> Self:
         """Start each run's devbox from a disk snapshot (replaces a blueprint or directory)."""
-        self._set_source(snapshot_id=_text("snapshot_id", snapshot_id))
+        self._set_source(snapshot_id=require_string("snapshot_id", snapshot_id))
         return self
 
     def from_directory(self, path: str | Path, *, working_directory: str | None = None) -> Self:
@@ -112,22 +112,18 @@ class ScenarioBuilder:
 
     def with_working_directory(self, directory: str) -> Self:
         """Set where the agent works and the scorers run inside the devbox."""
-        self._working_directory = _text("working directory", directory)
+        self._working_directory = require_string("working directory", directory)
         return self
-
-    # Input context ----------------------------------------------------------------------------
 
     def with_problem_statement(self, statement: str) -> Self:
         """Set the task the agent is given (required)."""
-        self._problem_statement = _text("problem statement", statement)
+        self._problem_statement = require_string("problem statement", statement)
         return self
 
     def with_additional_context(self, context: Any) -> Self:
         """Attach JSON-serialisable extra context (hints, examples) for the agent."""
         self._additional_context = context
         return self
-
-    # Scorers ----------------------------------------------------------------------------------
 
     def add_test_command_scorer(
         self,
@@ -218,11 +214,9 @@ class ScenarioBuilder:
         self._scorers.append(scoring_function(name, weight, scorer))
         return self
 
-    # Other fields -----------------------------------------------------------------------------
-
     def with_reference_output(self, output: str) -> Self:
         """Set the gold solution: a bash script that, run in the working directory, scores 1."""
-        self._optional["reference_output"] = _text("reference output", output)
+        self._optional["reference_output"] = require_string("reference output", output)
         return self
 
     def with_metadata(self, metadata: Mapping[str, str]) -> Self:
@@ -241,20 +235,18 @@ class ScenarioBuilder:
 
     def with_required_env_vars(self, names: Sequence[str]) -> Self:
         """Name environment variables a run must be given (in `runProfile.envVars`)."""
-        self._optional["required_environment_variables"] = _names("env var", names)
+        self._optional["required_environment_variables"] = string_list("env var", names)
         return self
 
     def with_required_secrets(self, names: Sequence[str]) -> Self:
         """Name secrets a run must be given (in `runProfile.secrets`)."""
-        self._optional["required_secret_names"] = _names("secret", names)
+        self._optional["required_secret_names"] = string_list("secret", names)
         return self
 
     def with_validation_type(self, validation_type: ValidationType) -> Self:
         """Set the service's `validation_type` (UNSPECIFIED, FORWARD, REVERSE or EVALUATION)."""
         self._optional["validation_type"] = validation_type
         return self
-
-    # Output -----------------------------------------------------------------------------------
 
     def build(self) -> dict[str, Any]:
         """Return the checked body of `POST /v1/scenarios` (weights normalised to sum to 1).
@@ -331,15 +323,3 @@ class ScenarioBuilder:
             self.build()
         finally:
             self._directory = directory
-
-
-def _text(what: str, value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"The {what} must be a non-empty string (got {value!r}).")
-    return value
-
-
-def _names(what: str, names: Sequence[str]) -> list[str]:
-    if isinstance(names, str) or not all(isinstance(n, str) and n for n in names):
-        raise ValueError(f"Give the required {what} names as a list of non-empty strings.")
-    return list(names)

@@ -1,4 +1,4 @@
-"""Scoring functions of a scenario being authored: checked when added, normalised on build."""
+"""Argument checks of the builder, and its scoring functions: checked when added, normalised."""
 
 from __future__ import annotations
 
@@ -97,3 +97,17 @@ def normalised(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return copies of the entries whose weights are scaled to sum to 1."""
     total = sum(entry["weight"] for entry in entries)
     return [{**entry, "weight": entry["weight"] / total} for entry in entries]
+
+
+def require_string(what: str, value: object) -> str:
+    """Return `value` if it is a non-blank string, else raise a ValueError naming `what`."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"The {what} must be a non-empty string (got {value!r}).")
+    return value
+
+
+def string_list(what: str, names: Sequence[str]) -> list[str]:
+    """Return the names as a list if they are non-empty strings (a lone string is refused)."""
+    if isinstance(names, str) or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(f"Give the required {what} names as a list of non-empty strings.")
+    return list(names)
