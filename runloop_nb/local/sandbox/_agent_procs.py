@@ -63,17 +63,17 @@ def stop_then_kill(collect: Callable[[], set[int]], rounds: int = 50) -> None:
         fresh = collect() - stopped
         if not fresh:
             break
-        _signal_all(fresh, signal.SIGSTOP)
+        signal_all(fresh, signal.SIGSTOP)
         stopped |= fresh
     for _ in range(rounds):
-        _signal_all(stopped, signal.SIGKILL)
+        signal_all(stopped, signal.SIGKILL)
         stopped = collect()
         if not stopped:
             return
         time.sleep(0.01)
 
 
-def _signal_all(pids: Iterable[int], sig: int) -> None:
+def signal_all(pids: Iterable[int], sig: int) -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
@@ -85,3 +85,21 @@ def has_marker(pid: int, marker: bytes) -> bool:
             return marker in environ.read().split(b"\0")
     except OSError:
         return False
+
+
+def wait_reaped(parent: int, timeout: float) -> None:
+    """Wait (up to ``timeout`` s) until ``parent`` has reaped its zombie children."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _zombie_children(parent):
+        time.sleep(0.005)
+
+
+def _zombie_children(parent: int) -> bool:
+    for name in os.listdir("/proc"):
+        with contextlib.suppress(OSError, IndexError):
+            if name.isdigit():
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+                if fields[0] == b"Z" and int(fields[1]) == parent:
+                    return True
+    return False

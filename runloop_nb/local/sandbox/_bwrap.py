@@ -16,11 +16,17 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox._agent_procs import pids_of_uid, stop_then_kill
+from runloop_nb.local.sandbox._agent_procs import (
+    pids_of_uid,
+    proc_table,
+    signal_all,
+    stop_then_kill,
+)
 from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
 
 HOME = "/home/user"
@@ -41,6 +47,7 @@ SYNTHETIC_ETC = {
     "hosts": "127.0.0.1\tlocalhost devbox\n::1\tlocalhost ip6-localhost ip6-loopback\n",
     "gitconfig": "[safe]\n\tdirectory = *\n",
 }
+_LAUNCHER_EXIT_SECONDS = 2.0
 _ROOT_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
 
 
@@ -119,8 +126,17 @@ class BwrapSandbox(AgentSandbox):
         if process is None:
             return
         if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()  # its pid namespace, and every process in it, dies with it
+            # Kill the namespace's init (the launcher's child): the kernel kills everything in
+            # the namespace and the launcher reaps it and exits. Killing the launcher first
+            # would leave the init a zombie until the host's init reaps it.
+            launcher = process.pid
+            inits = {pid for pid, (ppid, _, _) in proc_table().items() if ppid == launcher}
+            signal_all(inits, signal.SIGKILL)
+            try:
+                await asyncio.wait_for(process.wait(), _LAUNCHER_EXIT_SECONDS)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()  # its pid namespace dies with it (--die-with-parent)
         await process.wait()
         if self.identity.switch:  # the namespace teardown is asynchronous: make sure
             uid = self.identity.uid

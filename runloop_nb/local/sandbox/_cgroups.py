@@ -7,6 +7,7 @@ its ``preexec_fn`` before dropping privileges, so every process of the devbox is
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -71,11 +72,18 @@ class DevboxCgroups:
             os.write(fd, pid)
             os.close(fd)
 
-    def remove(self) -> None:
-        """Delete the groups (they must be empty: call after every process has ended)."""
-        for directory in self.directories:
-            with contextlib.suppress(OSError):
-                directory.rmdir()
+    async def remove(self) -> None:
+        """Delete the groups once empty (call after killing every process; a dying process can
+        stay in its group for a moment, so this retries for up to two seconds)."""
+        for _ in range(200):
+            for directory in list(self.directories):
+                with contextlib.suppress(OSError):
+                    directory.rmdir()
+                    self.directories.remove(directory)
+            if not self.directories:
+                return
+            await asyncio.sleep(0.01)
+        log.warning("cgroups left behind (still busy): %s", self.directories)
         self.directories = []
 
 

@@ -116,7 +116,7 @@ class AgentSandbox(Sandbox, abc.ABC):
     async def shutdown(self, *, keep_disk: bool = False) -> None:
         await self._stop_all()
         if not keep_disk:
-            release(self.root, self.identity)
+            release(self.devbox_id, self.identity)
             await asyncio.to_thread(shutil.rmtree, self.root, ignore_errors=True)
 
     async def _await_agent(self) -> None:
@@ -160,7 +160,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         if self._channel is not None:
             self._channel.close()
             self._channel = None
-        self.cgroups.remove()
+        await self.cgroups.remove()
         self._mark_unfinished()
 
     def _mark_unfinished(self) -> None:

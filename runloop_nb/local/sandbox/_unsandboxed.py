@@ -25,6 +25,7 @@ from runloop_nb.local.sandbox._agent_procs import (
     pids_of_uid,
     proc_table,
     stop_then_kill,
+    wait_reaped,
 )
 from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
 
@@ -69,20 +70,24 @@ class UnsandboxedSandbox(AgentSandbox):
         process = self._process
         if process is None:
             return
-        if self.identity.switch:
-            uid = self.identity.uid
-            await asyncio.to_thread(stop_then_kill, lambda: pids_of_uid(uid))
-        else:
-            agent = process.pid
+        agent = process.pid
+        uid = self.identity.uid if self.identity.switch else None
 
-            def tree() -> set[int]:
-                table = proc_table()
-                return descendants(table, [agent]) | ({agent} & set(table))
+        def others() -> set[int]:  # by uid when it is the devbox's own, else the agent's tree
+            if uid is not None:
+                return pids_of_uid(uid) - {agent}
+            return descendants(proc_table(), [agent])
 
-            await asyncio.to_thread(stop_then_kill, tree)
+        # The agent (a subreaper) stays alive meanwhile to reap what dies: killed together,
+        # the orphans would wait as zombies for the host's init.
+        await asyncio.to_thread(stop_then_kill, others)
+        await asyncio.to_thread(wait_reaped, agent, 1.0)
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
+        await process.wait()
+        if uid is not None:  # anything that slipped out while the agent died
+            await asyncio.to_thread(stop_then_kill, lambda: pids_of_uid(uid))
 
 
 def _check_reachable(root: Path, uid: int | None) -> None:

@@ -1,9 +1,11 @@
 """Which host uid a devbox runs as: its own unprivileged uid when the server is root.
 
 A uid per devbox makes ``RLIMIT_NPROC`` a per-devbox limit and lets the host find every process
-of a devbox by uid. Uids are claimed from ``FIRST_UID`` upwards with an ``O_EXCL`` file per uid in
-a registry directory next to the devbox roots, and recorded in ``root/ctl/uid`` (root-owned and
-not visible inside the devbox) so a restarted server finds the same uid again.
+of a devbox by uid. Uids are claimed in ``FIRST_UID .. FIRST_UID + UID_COUNT`` with an ``O_EXCL``
+file per uid in one host-wide registry (``UID_REGISTRY``: every server on the host, whatever its
+data directory, must see every claim, or two devboxes could share a uid and kill each other's
+processes), and recorded in ``root/ctl/uid`` (root-owned, not visible inside the devbox) so a
+restarted server finds the same uid again.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 FIRST_UID = 200_000
 UID_COUNT = 100_000
-_REGISTRY = ".sandbox-uids"
+UID_REGISTRY = Path("/var/lib/runloop_nb/sandbox-uids")
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,21 @@ def identity_for(root: Path, devbox_id: str) -> Identity:
     if record.exists():
         uid = int(record.read_text())
     else:
-        uid = _claim(root.parent / _REGISTRY, devbox_id)
+        uid = _claim(UID_REGISTRY, devbox_id)
         record.write_text(str(uid))
     return Identity(uid, uid, switch=True)
 
 
-def release(root: Path, identity: Identity) -> None:
-    """Give the devbox's uid back to the pool (after its processes are gone)."""
-    if identity.switch:
-        with contextlib.suppress(FileNotFoundError):
-            (root.parent / _REGISTRY / str(identity.uid)).unlink()
+def release(devbox_id: str, identity: Identity) -> None:
+    """Give the devbox's uid back to the pool (after its processes are gone); only once."""
+    claim = UID_REGISTRY / str(identity.uid)
+    with contextlib.suppress(FileNotFoundError):
+        if identity.switch and claim.read_text() == devbox_id:  # not since claimed by another
+            claim.unlink()
 
 
 def _claim(registry: Path, devbox_id: str) -> int:
-    registry.mkdir(mode=0o700, exist_ok=True)
+    registry.mkdir(mode=0o700, parents=True, exist_ok=True)
     start = zlib.crc32(devbox_id.encode()) % UID_COUNT
     for step in range(UID_COUNT):
         uid = FIRST_UID + (start + step) % UID_COUNT

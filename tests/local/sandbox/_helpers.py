@@ -38,13 +38,13 @@ def pids_with(token: str) -> set[int]:
     return found
 
 
-def pids_of_uid(uid: int) -> set[int]:
-    """Live processes of ``uid``; zombies left for the host's init to reap do not run."""
+def pids_of_uid(uid: int, *, zombies: bool = False) -> set[int]:
+    """Processes of ``uid`` (zombies only if asked: they are dead, just not reaped yet)."""
     found = set()
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                if os.stat(f"/proc/{name}").st_uid == uid and _state(name) != "Z":
+                if os.stat(f"/proc/{name}").st_uid == uid and (zombies or _state(name) != "Z"):
                     found.add(int(name))
             except OSError:
                 continue

@@ -19,9 +19,10 @@ MakeSandbox = Callable[..., Awaitable[Sandbox]]
 
 
 @pytest.fixture
-def base_dir() -> Iterator[Path]:
+def base_dir(request: pytest.FixtureRequest) -> Iterator[Path]:
     """A directory the devbox uid can walk into (pytest's own tmp dirs are 0700 root)."""
-    path = Path(tempfile.mkdtemp(prefix="rnb-sandbox-"))
+    name = "".join(c if c.isalnum() else "_" for c in request.node.name)[:60]
+    path = Path(tempfile.mkdtemp(prefix=f"rnb-sandbox-{name}-"))
     path.chmod(0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)

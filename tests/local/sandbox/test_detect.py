@@ -22,7 +22,7 @@ def test_detected_mode_is_bwrap_here(monkeypatch: pytest.MonkeyPatch) -> None:
     assert detect_mode() == "bwrap"
 
 
-def test_env_var_forces_the_fallback_with_a_warning(
+async def test_env_var_forces_the_fallback_with_a_warning(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     _detect._warn_unsandboxed.cache_clear()
@@ -36,12 +36,17 @@ def test_env_var_forces_the_fallback_with_a_warning(
     sandbox = create_sandbox("dbx_forced", tmp_path / "dbx_forced", limits=Limits())
     assert isinstance(sandbox, UnsandboxedSandbox)
     assert sandbox.mode == "unsandboxed"
+    await sandbox.shutdown()  # gives its uid back
 
 
-def test_env_var_is_read_at_each_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+async def test_env_var_is_read_at_each_call(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("RUNLOOP_NB_SANDBOX", "bwrap")
     assert detect_mode() == "bwrap"
-    assert isinstance(create_sandbox("dbx_b", tmp_path / "b", limits=Limits()), BwrapSandbox)
+    sandbox = create_sandbox("dbx_b", tmp_path / "b", limits=Limits())
+    assert isinstance(sandbox, BwrapSandbox)
+    await sandbox.shutdown()
     monkeypatch.setenv("RUNLOOP_NB_SANDBOX", "unsandboxed")
     assert detect_mode() == "unsandboxed"
 
@@ -59,9 +64,11 @@ def test_create_checks_mode_and_snapshot(tmp_path: Path) -> None:
         create_sandbox("dbx_y", tmp_path / "y", limits=Limits(), snapshot=tmp_path / "no.tar.gz")
 
 
-def test_create_does_not_start(tmp_path: Path) -> None:
+async def test_create_does_not_start(tmp_path: Path) -> None:
     sandbox = create_sandbox("dbx_z", tmp_path / "z", limits=Limits(), mode="bwrap")
     assert not sandbox.alive()
     assert sandbox.home == tmp_path / "z" / "home"
     assert sandbox.home.is_dir()
     assert sandbox.exec_dir("e1") == tmp_path / "z" / "ctl" / "exec" / "e1"
+    await sandbox.shutdown()
+    assert not sandbox.root.exists()

@@ -127,6 +127,10 @@ async def test_disk_filler_stops_the_devbox_out_of_disk(
     await sandbox.exec("filler", filler)
     assert await sandbox.wait("filler", 20) == 137
     assert sandbox.failure_reason == "out_of_disk"
+    for _ in range(200):  # the watchdog may still be tearing the devbox down
+        if not sandbox.alive():
+            break
+        await asyncio.sleep(0.01)
     assert not sandbox.alive()
     stdout, _ = outputs(sandbox, "filler")
     assert b"done" not in stdout
