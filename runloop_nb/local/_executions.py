@@ -23,6 +23,7 @@ from runloop_nb.local._exec_output import read_all, read_chunk, tail_lines
 from runloop_nb.local._ids import new_id
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox
+from runloop_nb.local.sandbox._base import read_exit_status
 
 if TYPE_CHECKING:
     from runloop_nb.local._devboxes import DevboxService
@@ -247,10 +248,8 @@ class ExecutionService:
             status = sandbox.exit_status(doc["id"])
             if status is not None:
                 return status
-        try:
-            return int(self.output_path(doc, "exit").read_text().strip())
-        except (OSError, ValueError):
-            return KILLED_EXIT_STATUS
+        status = read_exit_status(self.output_path(doc, "exit").parent)
+        return KILLED_EXIT_STATUS if status is None else status
 
     def _complete(self, execution_id: str, exit_status: int) -> Doc:
         doc = self._store.get(KIND, execution_id)

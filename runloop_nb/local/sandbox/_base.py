@@ -25,6 +25,7 @@ user, so read it with ``exit_status`` (which does not follow symlinks).
 from __future__ import annotations
 
 import abc
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,24 @@ class Limits:
     disk_mb: int = 8192
     max_processes: int = 512
     max_file_mb: int = 1024
+
+
+def read_exit_status(exec_dir: Path) -> int | None:
+    """The status in ``exec_dir/exit``, or None when absent or unreadable.
+
+    ``O_NOFOLLOW`` and a bounded read: the devbox user may create ``exit`` itself, as a symlink
+    to a host file the (root) server would otherwise read.
+    """
+    try:
+        fd = os.open(exec_dir / "exit", os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        text = handle.read(32)
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 class Sandbox(abc.ABC):

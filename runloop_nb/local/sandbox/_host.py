@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from runloop_nb.local.sandbox import _agent
-from runloop_nb.local.sandbox._base import OUTPUT_CAP_BYTES, Limits, Sandbox, SandboxMode
+from runloop_nb.local.sandbox._base import (
+    OUTPUT_CAP_BYTES,
+    Limits,
+    Sandbox,
+    SandboxMode,
+    read_exit_status,
+)
 from runloop_nb.local.sandbox._cgroups import DevboxCgroups, cgroups_for
 from runloop_nb.local.sandbox._channel import AgentChannel
 from runloop_nb.local.sandbox._disk import disk_usage, pack_home, unpack_home
@@ -216,17 +222,7 @@ class AgentSandbox(Sandbox, abc.ABC):
             os.close(fd)
 
     def exit_status(self, execution_id: str) -> int | None:
-        # O_NOFOLLOW: the devbox user may create ``exit`` itself, as a symlink.
-        try:
-            fd = os.open(self.exec_dir(execution_id) / "exit", os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            return None
-        with os.fdopen(fd, "rb") as handle:
-            text = handle.read(32)
-        try:
-            return int(text)
-        except ValueError:
-            return None
+        return read_exit_status(self.exec_dir(execution_id))
 
     async def wait(self, execution_id: str, timeout: float | None) -> int | None:
         loop = asyncio.get_running_loop()
