@@ -33,10 +33,11 @@ from runloop_nb.local._devbox_start import SourceResolver, keep_alive_seconds, l
 from runloop_nb.local._errors import Conflict, IllegalState, NotFound
 from runloop_nb.local._executions import ExecutionService
 from runloop_nb.local._ids import new_id
-from runloop_nb.local._paths import devbox_disks_dir
+from runloop_nb.local._paths import devbox_disks_dir, orphaned_disk_dirs
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox, create_sandbox, detect_mode
+from runloop_nb.local.sandbox._users import release_recorded
 from runloop_nb.wire import DevboxCreateParams, DevboxUpdateParams
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class DevboxService:
     async def recover(self) -> None:
         """After a restart: live devboxes lost their processes, so they become ``failure``."""
         await recover_devboxes(self)
+        await asyncio.to_thread(_remove_orphaned_disks)
         self._ensure_reaper()
 
     async def close(self) -> None:
@@ -302,6 +304,7 @@ class DevboxService:
                 await sandbox.shutdown(keep_disk=True)
         await self.executions.end_all(devbox_id, sandbox)
         shutil.rmtree(self.exec_root(devbox_id) / "home", ignore_errors=True)
+        release_recorded(self.exec_root(devbox_id), devbox_id)
         self._idle_deadline.pop(devbox_id, None)
         self._save(set_status(doc, status, failure_reason=failure_reason))
         view = public_view(doc)
@@ -349,3 +352,11 @@ class DevboxService:
         self.store.put(KIND, doc)
         self.changes.notify(doc["id"])
         return doc
+
+
+def _remove_orphaned_disks() -> None:
+    """Free the disks and uids of devboxes whose data dir was deleted: no server can end them."""
+    for folder in orphaned_disk_dirs():
+        for root in folder.glob("dbx_*"):
+            release_recorded(root, root.name)
+        shutil.rmtree(folder, ignore_errors=True)

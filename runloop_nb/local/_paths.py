@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def server_file(base: Path | None = None) -> Path:
 
 #: Where devbox disks live when the server runs as root (see ``devbox_disks_dir``).
 SHARED_DEVBOX_DIR = Path("/var/tmp/runloop-nb/devboxes")
+OWNER_FILE = "owner"
 
 
 def devbox_disks_dir(data: Path) -> Path:
@@ -30,8 +32,9 @@ def devbox_disks_dir(data: Path) -> Path:
 
     As root, devboxes run as their own unprivileged uids, and those must be able to enter their
     folder: the data dir usually sits under a root-only parent (``/root``, pytest's tmp), so the
-    disks then live in ``SHARED_DEVBOX_DIR`` (root-owned, mode 0711: enterable, not listable)
-    instead. Otherwise they live in the data dir, where the devboxes run as the server's own user.
+    disks then live in ``SHARED_DEVBOX_DIR/<key of the data dir>`` (root-owned, mode 0711:
+    enterable, not listable), with an ``owner`` file naming the data dir. Otherwise they live in
+    the data dir, where the devboxes run as the server's own user.
     """
     if os.geteuid() != 0:
         path = data / "devboxes"
@@ -46,4 +49,23 @@ def devbox_disks_dir(data: Path) -> Path:
                 "remove it and start the server again."
             )
         path.chmod(0o711)
-    return SHARED_DEVBOX_DIR
+    owner = str(data.resolve())
+    path = SHARED_DEVBOX_DIR / hashlib.sha256(owner.encode()).hexdigest()[:16]
+    path.mkdir(exist_ok=True, mode=0o711)
+    (path / OWNER_FILE).write_text(owner)
+    return path
+
+
+def orphaned_disk_dirs() -> list[Path]:
+    """Folders of ``SHARED_DEVBOX_DIR`` whose data dir no longer exists (its server is gone)."""
+    if not SHARED_DEVBOX_DIR.is_dir():
+        return []
+    orphans = []
+    for path in SHARED_DEVBOX_DIR.iterdir():
+        try:
+            owner = Path((path / OWNER_FILE).read_text())
+        except OSError:
+            continue
+        if not owner.exists():
+            orphans.append(path)
+    return orphans

@@ -278,3 +278,20 @@ async def test_a_devbox_whose_processes_die_is_marked_failure(
     assert (view["status"], view["failure_reason"]) == ("failure", "health_check_failed")
     assert "unexpectedly" in view["failure_message"]
     assert ended == ["failure"]
+
+
+async def test_a_shut_down_devbox_frees_its_home_and_gives_its_uid_back(
+    api: httpx.AsyncClient, live: LiveServer
+) -> None:
+    from runloop_nb.local.sandbox._users import UID_REGISTRY
+
+    view = await running_devbox(api)
+    root = live.state.devboxes.exec_root(view["id"])
+    uid_file = root / "ctl" / "uid"
+    claim = UID_REGISTRY / uid_file.read_text() if uid_file.exists() else None
+    assert claim is None or claim.read_text() == view["id"]
+
+    await api.post(f"/v1/devboxes/{view['id']}/shutdown")
+
+    assert not (root / "home").exists()
+    assert claim is None or not claim.exists()  # None: not root, no uid of its own

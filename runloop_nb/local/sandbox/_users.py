@@ -71,6 +71,14 @@ def release(devbox_id: str, identity: Identity) -> None:
             claim.unlink()
 
 
+def release_recorded(root: Path, devbox_id: str) -> None:
+    """Release the uid recorded in ``root`` (a devbox that has ended, whether or not a
+    ``Sandbox`` object for it still exists, e.g. after a server crash). Idempotent."""
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        uid = int((root / "ctl" / "uid").read_text())
+        release(devbox_id, Identity(uid, uid, switch=True))
+
+
 def _claim(registry: Path, devbox_id: str) -> int:
     registry.mkdir(mode=0o700, parents=True, exist_ok=True)
     start = zlib.crc32(devbox_id.encode()) % UID_COUNT
