@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# JupyterLab refuses to run as root (containers, CI machines) unless told it may.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint serve stop demo bench audit clean
+.PHONY: lab test lint serve stop bench audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 lab: $(STAMP)  ## start the embedded server, then JupyterLab on notebooks/
 	$(BIN)/runloop-nb serve --background
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
 test: $(STAMP)  ## lint, type-check and run the whole suite
 	$(BIN)/ruff check .
