@@ -28,6 +28,7 @@ from runloop_nb.local._server import (
     remove_server_file,
     resolve_data_dir,
     serving_lock_held,
+    wait_for_flock,
 )
 
 ENSURE_LOCK = "ensure.lock"
@@ -130,16 +131,9 @@ def log_path(data_dir: Path | str | None = None) -> Path:
 @contextlib.contextmanager
 def _exclusive(path: Path, deadline: float) -> Iterator[None]:
     with path.open("a") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LocalServerError(
-                        f"Timed out waiting for another process starting the server ({path})."
-                    ) from None
-                time.sleep(_POLL_SECONDS)
+        wait_for_flock(
+            handle, deadline, f"Timed out waiting for another process starting the server ({path})."
+        )
         try:
             yield
         finally:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import IO, Any
 
 from runloop_nb.errors import RunloopNBError
 from runloop_nb.local._paths import data_dir as default_data_dir
@@ -145,23 +145,33 @@ def check_host(host: str, *, allow_remote: bool) -> None:
         )
 
 
+def wait_for_flock(handle: IO[str], deadline: float, refusal: str) -> None:
+    """Take an exclusive ``flock`` on ``handle``, polling until ``deadline`` (monotonic).
+
+    Raises:
+        LocalServerError: with ``refusal`` as its message when the deadline passes.
+    """
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise LocalServerError(refusal) from None
+            time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def hold_serve_lock(data_dir: Path) -> Iterator[None]:
     """Hold ``serve.lock`` while serving, so two servers never share one data directory."""
     handle = (data_dir / SERVE_LOCK).open("a")
-    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
     try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LocalServerError(
-                        f"Another runloop-nb server is already serving {data_dir}. Reuse it "
-                        "(runloop_nb.connect() finds it) or stop it with `runloop-nb serve --stop`."
-                    ) from None
-                time.sleep(0.05)
+        wait_for_flock(
+            handle,
+            time.monotonic() + _LOCK_WAIT_SECONDS,
+            f"Another runloop-nb server is already serving {data_dir}. Reuse it "
+            "(runloop_nb.connect() finds it) or stop it with `runloop-nb serve --stop`.",
+        )
         yield
     finally:
         handle.close()
