@@ -219,3 +219,26 @@ def test_cli_background_then_stop(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["serve", "--stop", "--data-dir", str(tmp_path)]) == 0
     assert "stopped" in capsys.readouterr().out
     assert read_server_file(tmp_path) is None
+
+
+async def test_accepted_connections_send_without_nagle_delay() -> None:
+    """Responses go out in two writes (head, body); with Nagle on, the body waits for the
+    client's delayed ACK, ~40 ms on every request. asyncio disables Nagle only on sockets
+    whose ``proto`` is TCP, so the listening socket must say so."""
+    import asyncio
+    import socket
+
+    from runloop_nb.local._server import bind_socket
+
+    listener = bind_socket("127.0.0.1", 0)
+    accepted: asyncio.Future[socket.socket] = asyncio.get_running_loop().create_future()
+
+    def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.set_result(writer.get_extra_info("socket"))
+
+    server = await asyncio.start_server(on_connect, sock=listener)
+    async with server:
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        conn = await asyncio.wait_for(accepted, 5)
+        assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        writer.close()
