@@ -38,6 +38,7 @@ KILLED_STATUS = 137
 DISK_CHECK_SECONDS = 0.5
 _START_TIMEOUT = 30.0
 _STDIN_TIMEOUT = 10.0
+_FAST_POLL_SECONDS = 0.25
 _EXECUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -227,15 +228,17 @@ class AgentSandbox(Sandbox, abc.ABC):
     async def wait(self, execution_id: str, timeout: float | None) -> int | None:
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        pause = 0.002
+        # Poll the exit file: every millisecond while the command is young (most finish in a
+        # few ms, and each ms of detection is a ms on every round trip), then back off.
+        fast_until = loop.time() + _FAST_POLL_SECONDS
         while (status := self.exit_status(execution_id)) is None:
             if not self.alive() and self.exec_dir(execution_id).is_dir():
                 self._mark_unfinished()  # the devbox died under it
                 continue
-            if deadline is not None and loop.time() >= deadline:
+            now = loop.time()
+            if deadline is not None and now >= deadline:
                 return None
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.01)
+            await asyncio.sleep(0.001 if now < fast_until else 0.01)
         return status
 
     async def kill(self, execution_id: str) -> None:
