@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from runloop_nb.local._devboxes import DevboxService
 
 KIND = "execution"
+COMMAND_KIND = "execution_command"
 KILLED_EXIT_STATUS = 137
 MAX_WAIT_SECONDS = 25.0
 _STREAM_POLL_SECONDS = 0.05
@@ -59,13 +60,15 @@ class ExecutionService:
         """
         if command_id is None:
             return await self._start(devbox_id, command, attach_stdin, None)
+        key = f"{devbox_id}/{command_id}"
         async with self._start_lock:  # two concurrent retries must not both start it
-            earlier = self._store.all(
-                KIND, where={"devbox_id": devbox_id, "command_id": command_id}
-            )
-            if earlier:
-                return earlier[0]
-            return await self._start(devbox_id, command, attach_stdin, command_id)
+            earlier = self._store.get(COMMAND_KIND, key)
+            if earlier is not None:
+                return self.get(devbox_id, earlier["execution_id"])
+            doc = await self._start(devbox_id, command, attach_stdin, command_id)
+            # An index by id, so the lookup above costs the same after a million executions.
+            self._store.insert(COMMAND_KIND, {"id": key, "execution_id": doc["id"]})
+            return doc
 
     async def _start(
         self, devbox_id: str, command: str, attach_stdin: bool, command_id: str | None
