@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -37,6 +38,7 @@ from runloop_nb.local._paths import devbox_disks_dir, orphaned_disk_dirs
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox, create_sandbox, detect_mode
+from runloop_nb.local.sandbox._pool import WarmPool, sweep_pool_leftovers
 from runloop_nb.local.sandbox._users import release_recorded
 from runloop_nb.wire import DevboxCreateParams, DevboxUpdateParams
 
@@ -46,6 +48,9 @@ KIND = "devbox"
 EndHook = Callable[[str, Doc], Awaitable[None]]
 MAX_WAIT_SECONDS = 30.0
 DEFAULT_WAIT_SECONDS = 10.0
+#: How many started sandboxes to keep ready (0 turns the warm pool off).
+WARM_POOL_ENV = "RUNLOOP_NB_WARM_DEVBOXES"
+DEFAULT_WARM_POOL = 2
 
 
 class DevboxService:
@@ -68,6 +73,8 @@ class DevboxService:
         self._end_hooks: list[EndHook] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reaper: asyncio.Task[None] | None = None
+        self._pool: WarmPool | None = None
+        self._pool_size = int(os.environ.get(WARM_POOL_ENV, DEFAULT_WARM_POOL))
 
     # ---- lifecycle of the service -------------------------------------------------------
 
@@ -78,6 +85,7 @@ class DevboxService:
     async def recover(self) -> None:
         """After a restart: live devboxes lost their processes, so they become ``failure``."""
         await recover_devboxes(self)
+        await asyncio.to_thread(sweep_pool_leftovers, self.root_dir)
         await asyncio.to_thread(_remove_orphaned_disks)
         self._ensure_reaper()
 
@@ -89,6 +97,8 @@ class DevboxService:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._pool is not None:
+            await self._pool.close()
         await self.snapshots.close()
         await self.executions.close()
         for sandbox in list(self._sandboxes.values()):
@@ -273,6 +283,14 @@ class DevboxService:
             if doc["status"] != "provisioning":
                 return
             try:
+                warm = await self._warm_pool().take(
+                    devbox_id, self.exec_root(devbox_id), limits, archive
+                )
+                if warm is not None:
+                    self._sandboxes[devbox_id] = warm
+                    self._save(set_status(doc, "running"))
+                    self.touch(devbox_id)
+                    return
                 sandbox = create_sandbox(
                     devbox_id, self.exec_root(devbox_id), limits=limits, snapshot=archive
                 )
@@ -283,6 +301,13 @@ class DevboxService:
                 return
             self._sandboxes[devbox_id] = sandbox
             await self._start_sandbox(doc, sandbox)
+
+    def _warm_pool(self) -> WarmPool:
+        """Started sandboxes for devboxes with the default limits (none in the fallback mode)."""
+        if self._pool is None:
+            size = self._pool_size if detect_mode() == "bwrap" else 0
+            self._pool = WarmPool(self.root_dir, limits_of({}), size)
+        return self._pool
 
     async def _start_sandbox(self, doc: Doc, sandbox: Sandbox) -> None:
         try:

@@ -28,7 +28,7 @@ from runloop_nb.local.sandbox._base import (
 from runloop_nb.local.sandbox._cgroups import DevboxCgroups, cgroups_for
 from runloop_nb.local.sandbox._channel import AgentChannel
 from runloop_nb.local.sandbox._disk import disk_usage, pack_home, unpack_home
-from runloop_nb.local.sandbox._users import Identity, identity_for, release
+from runloop_nb.local.sandbox._users import Identity, identity_for, release, transfer
 
 log = logging.getLogger("runloop_nb.local.sandbox")
 
@@ -271,6 +271,18 @@ class AgentSandbox(Sandbox, abc.ABC):
             return await pack_home(self.home, archive)
         except RuntimeError as exc:
             raise RuntimeError(f"snapshot of {self.devbox_id} failed: {exc}") from exc
+
+    async def adopt(self, devbox_id: str, root: Path, snapshot: Path | None) -> None:
+        """Become devbox ``devbox_id`` while running (a warm, pooled sandbox, see ``_pool``).
+
+        The folder moves to ``root`` (the running sandbox holds its directories by fd, so it
+        does not notice), the uid claim passes to the new id, and ``snapshot`` is unpacked
+        into the live home.
+        """
+        os.rename(self.root, root)
+        transfer(self.devbox_id, devbox_id, self.identity)
+        self.devbox_id, self.root, self._snapshot = devbox_id, root, snapshot
+        await self._restore_snapshot()
 
     async def _restore_snapshot(self) -> None:
         marker = self.root / "ctl" / "restored"

@@ -71,6 +71,18 @@ def release(devbox_id: str, identity: Identity) -> None:
             claim.unlink()
 
 
+def transfer(old_id: str, new_id: str, identity: Identity) -> None:
+    """Hand a claimed uid from ``old_id`` over to ``new_id`` (a pooled sandbox being adopted)."""
+    if not identity.switch:
+        return
+    claim = UID_REGISTRY / str(identity.uid)
+    if claim.read_text() != old_id:
+        raise RuntimeError(f"uid {identity.uid} is not claimed by {old_id}")
+    tmp = claim.with_name(f".{identity.uid}.tmp")
+    tmp.write_text(new_id)
+    tmp.replace(claim)
+
+
 def release_recorded(root: Path, devbox_id: str) -> None:
     """Release the uid recorded in ``root`` (a devbox that has ended, whether or not a
     ``Sandbox`` object for it still exists, e.g. after a server crash). Idempotent."""
