@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from runloop_nb.local._devbox_disks import devbox_disks_dir, sweep_leftover_disks
 from runloop_nb.local._devbox_reaper import reap_forever, recover_devboxes
 from runloop_nb.local._devbox_records import (
     TERMINAL_STATUSES,
@@ -34,11 +35,10 @@ from runloop_nb.local._devbox_start import SourceResolver, keep_alive_seconds, l
 from runloop_nb.local._errors import Conflict, IllegalState, NotFound
 from runloop_nb.local._executions import ExecutionService
 from runloop_nb.local._ids import new_id
-from runloop_nb.local._paths import devbox_disks_dir, orphaned_disk_dirs
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox, create_sandbox, detect_mode
-from runloop_nb.local.sandbox._pool import WarmPool, sweep_pool_leftovers
+from runloop_nb.local.sandbox._pool import WarmPool
 from runloop_nb.local.sandbox._users import release_recorded
 from runloop_nb.wire import DevboxCreateParams, DevboxUpdateParams
 
@@ -85,8 +85,7 @@ class DevboxService:
     async def recover(self) -> None:
         """After a restart: live devboxes lost their processes, so they become ``failure``."""
         await recover_devboxes(self)
-        await asyncio.to_thread(sweep_pool_leftovers, self.root_dir)
-        await asyncio.to_thread(_remove_orphaned_disks)
+        await asyncio.to_thread(sweep_leftover_disks, self.root_dir)
         self._ensure_reaper()
 
     async def close(self) -> None:
@@ -377,11 +376,3 @@ class DevboxService:
         self.store.put(KIND, doc)
         self.changes.notify(doc["id"])
         return doc
-
-
-def _remove_orphaned_disks() -> None:
-    """Free the disks and uids of devboxes whose data dir was deleted: no server can end them."""
-    for folder in orphaned_disk_dirs():
-        for root in folder.glob("dbx_*"):
-            release_recorded(root, root.name)
-        shutil.rmtree(folder, ignore_errors=True)
