@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox import _agent
 from runloop_nb.local.sandbox._base import (
     OUTPUT_CAP_BYTES,
     Limits,
@@ -32,7 +31,6 @@ from runloop_nb.local.sandbox._users import Identity, identity_for, release, tra
 
 log = logging.getLogger("runloop_nb.local.sandbox")
 
-AGENT_DIR = Path(_agent.__file__).parent
 #: Status recorded for an execution whose devbox was stopped under it (as if SIGKILLed).
 KILLED_STATUS = 137
 DISK_CHECK_SECONDS = 0.5
