@@ -57,6 +57,8 @@ class ServerInfo:
     """ISO-8601 UTC time the server started listening."""
     version: str
     """runloop-nb version of the server."""
+    sandbox: str = ""
+    """What devboxes of this server are: ``bwrap``, ``UNSANDBOXED ...`` or ``unavailable: ...``."""
 
     def __repr__(self) -> str:
         # The token is a credential: keep it out of notebooks and tracebacks.
@@ -97,6 +99,7 @@ def read_server_file(data_dir: Path | str | None = None) -> ServerInfo | None:
             pid=int(raw["pid"]),
             started_at=str(raw.get("started_at", "")),
             version=str(raw.get("version", "")),
+            sandbox=str(raw.get("sandbox", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -261,6 +264,7 @@ def serve(
             pid=os.getpid(),
             started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
             version=package_version(),
+            sandbox=describe_sandbox(),
         )
         app = (app_factory or default_app_factory)(base, token)
         try:
@@ -321,3 +325,16 @@ def _exit_on_sigterm() -> Iterator[None]:
 def print_ready(info: ServerInfo) -> None:
     """Tell a person at a terminal where the server is (the token stays in server.json)."""
     print(f"runloop-nb server listening at {info.url} (pid {info.pid})", file=sys.stderr)
+    print(f"devboxes: {info.sandbox}", file=sys.stderr)
+
+
+def describe_sandbox() -> str:
+    """One line on what devboxes are here, for the banner, server.json and connect()'s repr."""
+    from runloop_nb.local.sandbox import SandboxUnavailable, detect_mode
+    from runloop_nb.local.sandbox._detect import UNSANDBOXED_WARNING
+
+    try:
+        mode = detect_mode()
+    except (SandboxUnavailable, ValueError) as exc:
+        return f"unavailable: {exc}"
+    return "bwrap sandboxes" if mode == "bwrap" else UNSANDBOXED_WARNING

@@ -295,3 +295,21 @@ async def test_a_shut_down_devbox_frees_its_home_and_gives_its_uid_back(
 
     assert not (root / "home").exists()
     assert claim is None or not claim.exists()  # None: not root, no uid of its own
+
+
+async def test_no_sandbox_means_a_503_that_says_why_not_an_unsandboxed_devbox(
+    api: httpx.AsyncClient, monkeypatch: Any
+) -> None:
+    from runloop_nb.local.sandbox import _detect
+
+    monkeypatch.delenv("RUNLOOP_NB_SANDBOX", raising=False)
+    monkeypatch.setattr(_detect, "_probe", lambda: "bwrap failed with exit status 1: denied")
+    before = (await api.get("/v1/devboxes")).json()["devboxes"]
+    response = await api.post("/v1/devboxes", json={"name": "nope"})
+    assert response.status_code == 503
+    assert response.headers["x-should-retry"] == "false"
+    body = response.json()
+    assert body["error"] == "sandbox_unavailable"
+    assert "denied" in body["message"]
+    assert "RUNLOOP_NB_SANDBOX=unsandboxed" in body["message"]
+    assert (await api.get("/v1/devboxes")).json()["devboxes"] == before  # nothing was made
