@@ -188,6 +188,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         *,
         env: Mapping[str, str] | None = None,
         attach_stdin: bool = False,
+        login: bool = True,
     ) -> None:
         if not _EXECUTION_ID.fullmatch(execution_id):
             raise ValueError(f"execution id {execution_id!r} must match {_EXECUTION_ID.pattern}")
@@ -199,7 +200,8 @@ class AgentSandbox(Sandbox, abc.ABC):
             self._make_exec_dir(execution_id)
         except FileExistsError:
             raise ValueError(f"execution id {execution_id!r} was already used") from None
-        request = {"op": "exec", "id": execution_id, "command": command, "env": extra}
+        request: dict[str, Any] = {"op": "exec", "id": execution_id, "command": command}
+        request |= {"env": extra, "login": login}
         await channel.call({**request, "stdin": attach_stdin})
 
     def _make_exec_dir(self, execution_id: str) -> None:
