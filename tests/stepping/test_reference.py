@@ -48,7 +48,7 @@ def test_command_keeps_the_script_exit_status_and_leaves_no_temp_file(tmp_path: 
     scratch = tmp_path / "tmp"  # the command's temp dir: a private one, so nothing else writes it
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
-    saw = "ls \"$TMPDIR\" > seen.txt; echo oops >&2; exit 7"  # the script runs from a temp file
+    saw = 'ls "$TMPDIR" > seen.txt; echo oops >&2; exit 7'  # the script runs from a temp file
     done = run_locally(reference_command(None, encoded=encoded(saw)), tmp_path, env)
     assert (done.returncode, done.stderr) == (7, "oops\n")
     assert (tmp_path / "seen.txt").read_text().strip()  # it really made its file in TMPDIR...
