@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from runloop_nb.errors import RunloopNBError
 from runloop_nb.local._paths import data_dir as default_data_dir
-from runloop_nb.local._paths import server_file
+from runloop_nb.local._paths import private_dir, server_file
 
 SERVE_LOCK = "serve.lock"
 _LOCK_WAIT_SECONDS = 1.0
@@ -79,9 +79,7 @@ def resolve_data_dir(data_dir: Path | str | None) -> Path:
     """The given directory (created, mode 0700) or the default from ``RUNLOOP_NB_HOME``."""
     if data_dir is None:
         return default_data_dir()
-    path = Path(data_dir).expanduser()
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_dir(Path(data_dir).expanduser())
 
 
 def read_server_file(data_dir: Path | str | None = None) -> ServerInfo | None:
