@@ -19,6 +19,7 @@ import json
 import os
 import select
 import signal
+import socket
 import socketserver
 import sys
 import threading
@@ -291,11 +292,10 @@ def main(argv: list[str]) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     threading.stack_size(512 * 1024)
     agent = Agent(config)
-    # Bind by a relative name: host paths may be longer than a unix socket path may be.
-    os.chdir(config["socket_dir"])
-    if os.path.exists("agent.sock"):
-        os.unlink("agent.sock")
-    server = _Server("agent.sock", _Handler)
+    # The host made the listening socket where the devbox cannot reach it; we only accept.
+    server = _Server("agent.sock", _Handler, bind_and_activate=False)
+    server.socket.close()
+    server.socket = socket.socket(fileno=config["listen_fd"])
     server.agent = agent
     os.chdir(agent.home)
     threading.Thread(target=agent.reap_forever, daemon=True).start()

@@ -64,10 +64,10 @@ class BwrapSandbox(AgentSandbox):
         config |= {
             "home": HOME,
             "exec_root": "/run/ctl/exec",
-            "socket_dir": "/run/ctl/run",
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
         fds: list[int] = []
+        passed = [config["listen_fd"]]
         log_fd = self.launch_log_file()
         try:
             argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-s", "-E"]
@@ -79,7 +79,7 @@ class BwrapSandbox(AgentSandbox):
                 stdout=log_fd,
                 stderr=log_fd,
                 start_new_session=True,
-                pass_fds=fds,
+                pass_fds=[*fds, *passed],
                 preexec_fn=self.launcher_preexec(),
             )
         finally:
@@ -109,7 +109,6 @@ class BwrapSandbox(AgentSandbox):
             args += ["--ro-bind-data", data_fd(text), f"/etc/{name}"]
         args += ["--bind-fd", fd_of(self.home), HOME]
         args += ["--bind-fd", fd_of(ctl / "exec"), "/run/ctl/exec"]
-        args += ["--bind-fd", fd_of(ctl / "run"), "/run/ctl/run"]
         args += ["--ro-bind-fd", fd_of(runtime().agent_dir), "/run/agent", "--chdir", HOME]
         return [*args, "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL"]
 

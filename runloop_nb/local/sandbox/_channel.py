@@ -1,4 +1,10 @@
-"""The host's side of the exec agent's socket protocol (see ``_agent``)."""
+"""The host's side of the exec agent's socket protocol (see ``_agent``).
+
+The host makes the agent's listening socket itself, in a directory only the server can enter
+(``root/ctl/sock``, never bound into the devbox), and hands the agent the listening fd. Code in
+the devbox therefore cannot replace the socket with a link to another devbox's agent or to a
+host socket: the server only ever connects to the socket it made.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +24,36 @@ _ERRORS: dict[str, type[OSError]] = {
 }
 
 
+SOCKET_NAME = "agent.sock"
+
+
+def listen_socket(socket_dir: Path) -> socket.socket:
+    """A listening unix socket at ``socket_dir/agent.sock`` (replacing an old one), inheritable.
+
+    Bound through an fd of the directory: its host path may be longer than the 107 bytes a unix
+    socket address may hold.
+    """
+    dir_fd = os.open(socket_dir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(SOCKET_NAME, dir_fd=dir_fd)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(f"/proc/self/fd/{dir_fd}/{SOCKET_NAME}")
+    finally:
+        os.close(dir_fd)
+    listener.listen(256)  # the host may send many requests at once
+    listener.set_inheritable(True)
+    return listener
+
+
 class AgentChannel:
-    """Sends one request per connection to the agent socket in ``socket_dir``."""
+    """Sends one request per connection to the agent socket the host made in ``socket_dir``."""
 
     def __init__(self, socket_dir: Path) -> None:
         # Connect through an fd of the directory: the socket's host path may be longer than
         # the 107 bytes a unix socket address may hold.
         self._dir_fd = os.open(socket_dir, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-        self._address = f"/proc/self/fd/{self._dir_fd}/agent.sock"
+        self._address = f"/proc/self/fd/{self._dir_fd}/{SOCKET_NAME}"
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

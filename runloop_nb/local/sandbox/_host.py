@@ -25,7 +25,7 @@ from runloop_nb.local.sandbox._base import (
     read_exit_status,
 )
 from runloop_nb.local.sandbox._cgroups import DevboxCgroups, cgroups_for
-from runloop_nb.local.sandbox._channel import AgentChannel
+from runloop_nb.local.sandbox._channel import AgentChannel, listen_socket
 from runloop_nb.local.sandbox._disk import disk_usage, pack_home, unpack_home
 from runloop_nb.local.sandbox._users import Identity, identity_for, release, transfer
 
@@ -42,7 +42,7 @@ SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 #: Directories under a devbox's root, and their modes.
-_LAYOUT = (("", 0o711), ("home", 0o700), ("ctl", 0o711), ("ctl/exec", 0o711), ("ctl/run", 0o700))
+_LAYOUT = (("", 0o711), ("home", 0o700), ("ctl", 0o711), ("ctl/exec", 0o711), ("ctl/sock", 0o700))
 
 
 class AgentSandbox(Sandbox, abc.ABC):
@@ -62,12 +62,11 @@ class AgentSandbox(Sandbox, abc.ABC):
         self._snapshot = snapshot
         # Private to the devbox: other local users may enter nothing (0711 lets the devbox uid
         # walk to its own 0700 directories in the unsandboxed mode; bwrap binds them by fd).
-        for directory, mode in _LAYOUT:
-            (root / directory).mkdir(parents=True, exist_ok=True, mode=mode)
-            (root / directory).chmod(mode)
+        for directory, bits in _LAYOUT:
+            (root / directory).mkdir(parents=True, exist_ok=True, mode=bits)
+            (root / directory).chmod(bits)
         self.identity: Identity = identity_for(root, devbox_id)
-        for owned in (self.home, root / "ctl" / "run"):
-            self.identity.chown(owned)
+        self.identity.chown(self.home)  # ctl/sock stays the server's: see _channel
         self._process: asyncio.subprocess.Process | None = None
         self._channel: AgentChannel | None = None
         self._watchdog: asyncio.Task[None] | None = None
@@ -78,7 +77,10 @@ class AgentSandbox(Sandbox, abc.ABC):
 
     @abc.abstractmethod
     async def _launch(self, config: dict[str, Any]) -> asyncio.subprocess.Process:
-        """Start the agent (with ``config`` completed by the mode) and return the launcher."""
+        """Start the agent (with ``config`` completed by the mode) and return the launcher.
+
+        ``config["listen_fd"]`` is the agent's listening socket: the launcher must pass it on.
+        """
 
     @abc.abstractmethod
     async def _kill_processes(self) -> None:
@@ -106,8 +108,13 @@ class AgentSandbox(Sandbox, abc.ABC):
         await self._restore_snapshot()
         self.cgroups = cgroups_for(self.devbox_id, self.limits, root_server=self.identity.switch)
         try:
-            self._process = await self._launch(self.agent_config())
-            self._channel = AgentChannel(self.root / "ctl" / "run")
+            listener = listen_socket(self.root / "ctl" / "sock")
+            try:
+                config = self.agent_config() | {"listen_fd": listener.fileno()}
+                self._process = await self._launch(config)
+            finally:
+                listener.close()  # the agent holds its own copy now
+            self._channel = AgentChannel(self.root / "ctl" / "sock")
             await self._await_agent()
         except BaseException:
             await self._stop_all()  # nothing half-started stays behind (processes, cgroups)

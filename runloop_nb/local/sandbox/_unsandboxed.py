@@ -47,7 +47,6 @@ class UnsandboxedSandbox(AgentSandbox):
         config |= {
             "home": home,
             "exec_root": str(self.root / "ctl" / "exec"),
-            "socket_dir": str(self.root / "ctl" / "run"),
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
         agent = str(runtime().agent_dir / "_agent.py")
@@ -63,6 +62,7 @@ class UnsandboxedSandbox(AgentSandbox):
                 stdout=log_fd,
                 stderr=log_fd,
                 start_new_session=True,
+                pass_fds=[config["listen_fd"]],
                 preexec_fn=self.launcher_preexec(),
             )
         finally:
