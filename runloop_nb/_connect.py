@@ -55,7 +55,8 @@ def connect(
     from runloop_nb.local import ensure_server
 
     info = ensure_server(data_dir, timeout=start_timeout)
-    return RunloopClient(api_key=info.token, base_url=info.url, **client_kwargs)
+    note = None if info.sandbox in ("", "bwrap sandboxes") else f"devboxes: {info.sandbox}"
+    return RunloopClient(api_key=info.token, base_url=info.url, server_note=note, **client_kwargs)
 
 
 def _refuse_url_without_key(base_url: str | None) -> None:

@@ -56,6 +56,8 @@ def _serve(args: argparse.Namespace) -> int:
             return 2
         info = ensure_server(args.data_dir)
         print(info.url)
+        if info.sandbox != "bwrap sandboxes":
+            print(f"devboxes: {info.sandbox}", file=sys.stderr)
         return 0
     serve(
         host=args.host,

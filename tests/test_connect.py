@@ -108,3 +108,27 @@ def test_env_base_url_without_key_says_which_variable_to_set(
     with pytest.raises(ConfigurationError, match="RUNLOOP_API_KEY"):
         connect()
     assert list(home.iterdir()) == []
+
+
+async def test_an_unsandboxed_local_server_says_so_in_the_clients_repr(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUNLOOP_NB_SANDBOX", "unsandboxed")  # inherited by the server process
+    client = connect()
+    info = read_server_file(home)
+    assert info is not None
+    assert info.sandbox.startswith("devboxes run UNSANDBOXED")
+    assert "UNSANDBOXED" in repr(client)
+    await client.aclose()
+
+
+async def test_a_sandboxed_local_server_keeps_the_repr_short(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RUNLOOP_NB_SANDBOX", raising=False)
+    client = connect()
+    info = read_server_file(home)
+    assert info is not None
+    assert info.sandbox == "bwrap sandboxes"
+    assert repr(client) == f"RunloopClient(base_url={client.base_url!r})"
+    await client.aclose()

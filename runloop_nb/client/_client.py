@@ -51,6 +51,7 @@ class RunloopClient:
     - `transport` / `http_client`: an httpx transport (e.g. `httpx.MockTransport`) or client.
     - `polling`: budgets of the await helpers.
     - `sleep` / `clock`: injectable for tests, so retries and polls need not really wait.
+    - `server_note`: shown in the repr (`connect()` passes the local server's sandbox warning).
 
     Raises:
         ConfigurationError: no API key was given or found.
@@ -69,7 +70,10 @@ class RunloopClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        server_note: str | None = None,
     ) -> None:
+        #: What the server says of itself that a person must see (e.g. unsandboxed devboxes).
+        self.server_note = server_note
         self.polling = polling or PollingConfig()
         self._transport = Transport(
             resolve_settings(api_key, base_url),
@@ -105,4 +109,5 @@ class RunloopClient:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"RunloopClient(base_url={self.base_url!r})"
+        note = f", {self.server_note}" if self.server_note else ""
+        return f"RunloopClient(base_url={self.base_url!r}{note})"

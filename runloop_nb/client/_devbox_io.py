@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -28,11 +29,28 @@ from runloop_nb.wire import (
 FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 
 
+_uuid7_lock = threading.Lock()
+_uuid7_last = [0, 0]  # [unix ms, rand_a counter] of the last uuid7 made
+
+
 def uuid7() -> str:
-    """A UUIDv7 string (48-bit Unix ms time, then random bits) for `command_id`."""
-    value = (time.time_ns() // 1_000_000) << 80 | secrets.randbits(80)
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    """A UUIDv7 string for `command_id`, strictly increasing within this process.
+
+    RFC 9562 section 6.2 method 1: the 12 ``rand_a`` bits are a counter, seeded at random with
+    its top bit clear each new millisecond and incremented within one; a counter that runs out
+    borrows the next millisecond. ``rand_b`` stays random.
+    """
+    with _uuid7_lock:
+        ms = time.time_ns() // 1_000_000
+        last_ms, counter = _uuid7_last
+        if ms > last_ms:
+            counter = secrets.randbits(11)
+        elif counter < 0xFFF:
+            ms, counter = last_ms, counter + 1
+        else:
+            ms, counter = last_ms + 1, secrets.randbits(11)
+        _uuid7_last[:] = [ms, counter]
+    value = ms << 80 | 0x7 << 76 | counter << 64 | 0x2 << 62 | secrets.randbits(62)
     return str(uuid.UUID(int=value))
 
 

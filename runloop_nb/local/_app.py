@@ -84,7 +84,9 @@ class BearerAuthMiddleware:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServerError)
     async def _domain(_: Request, exc: ServerError) -> JSONResponse:
-        return JSONResponse(error_body(exc.error, exc.message), status_code=exc.status)
+        return JSONResponse(
+            error_body(exc.error, exc.message), status_code=exc.status, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

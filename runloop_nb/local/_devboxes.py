@@ -32,12 +32,13 @@ from runloop_nb.local._devbox_records import (
     usage_view,
 )
 from runloop_nb.local._devbox_start import SourceResolver, keep_alive_seconds, limits_of
-from runloop_nb.local._errors import Conflict, IllegalState, NotFound
+from runloop_nb.local._errors import Conflict, IllegalState, NotFound, SandboxUnavailable
 from runloop_nb.local._executions import ExecutionService
 from runloop_nb.local._ids import new_id
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._store import Store
-from runloop_nb.local.sandbox import Sandbox, create_sandbox, detect_mode
+from runloop_nb.local.sandbox import Sandbox, SandboxMode, create_sandbox, detect_mode
+from runloop_nb.local.sandbox import SandboxUnavailable as NoSandbox
 from runloop_nb.local.sandbox._pool import WarmPool
 from runloop_nb.local.sandbox._users import release_recorded
 from runloop_nb.wire import DevboxCreateParams, DevboxUpdateParams
@@ -119,7 +120,9 @@ class DevboxService:
 
         Raises:
             InvalidRequest: bad launch_parameters, or an unknown snapshot/blueprint.
+            SandboxUnavailable: no real sandbox can be made here (and none other was asked for).
         """
+        mode = sandbox_mode()
         launch = params.launch_parameters.to_wire() if params.launch_parameters else {}
         limits = limits_of(launch)
         archive, source = self._sources.resolve(params)
@@ -135,7 +138,7 @@ class DevboxService:
             "name": params.name,
             "initiator_type": initiator_type,
             "initiator_id": initiator_id,
-            "sandbox_mode": detect_mode(),
+            "sandbox_mode": mode,
             **source,
             "_env": {**(params.environment_variables or {}), **(extra_env or {})},
         }
@@ -304,7 +307,7 @@ class DevboxService:
     def _warm_pool(self) -> WarmPool:
         """Started sandboxes for devboxes with the default limits (none in the fallback mode)."""
         if self._pool is None:
-            size = self._pool_size if detect_mode() == "bwrap" else 0
+            size = self._pool_size if sandbox_mode() == "bwrap" else 0
             self._pool = WarmPool(self.root_dir, limits_of({}), size)
         return self._pool
 
@@ -376,3 +379,11 @@ class DevboxService:
         self.store.put(KIND, doc)
         self.changes.notify(doc["id"])
         return doc
+
+
+def sandbox_mode() -> SandboxMode:
+    """The mode new devboxes get. Raises SandboxUnavailable (503) when none can be made."""
+    try:
+        return detect_mode()
+    except NoSandbox as exc:
+        raise SandboxUnavailable(str(exc)) from None

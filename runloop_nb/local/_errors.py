@@ -8,6 +8,8 @@ class ServerError(Exception):
 
     status = 400
     error = "bad_request"
+    #: Extra response headers.
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -50,3 +52,11 @@ class RequestTimeout(ServerError):
 
     status = 408
     error = "timeout"
+
+
+class SandboxUnavailable(ServerError):
+    """No real sandbox can be made on this host (503, and clients are told not to retry)."""
+
+    status = 503
+    error = "sandbox_unavailable"
+    headers = {"x-should-retry": "false"}

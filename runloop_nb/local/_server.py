@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from runloop_nb.errors import RunloopNBError
 from runloop_nb.local._paths import data_dir as default_data_dir
-from runloop_nb.local._paths import server_file
+from runloop_nb.local._paths import private_dir, server_file
 
 SERVE_LOCK = "serve.lock"
 _LOCK_WAIT_SECONDS = 1.0
@@ -57,6 +57,8 @@ class ServerInfo:
     """ISO-8601 UTC time the server started listening."""
     version: str
     """runloop-nb version of the server."""
+    sandbox: str = ""
+    """What devboxes of this server are: ``bwrap``, ``UNSANDBOXED ...`` or ``unavailable: ...``."""
 
     def __repr__(self) -> str:
         # The token is a credential: keep it out of notebooks and tracebacks.
@@ -77,9 +79,7 @@ def resolve_data_dir(data_dir: Path | str | None) -> Path:
     """The given directory (created, mode 0700) or the default from ``RUNLOOP_NB_HOME``."""
     if data_dir is None:
         return default_data_dir()
-    path = Path(data_dir).expanduser()
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_dir(Path(data_dir).expanduser())
 
 
 def read_server_file(data_dir: Path | str | None = None) -> ServerInfo | None:
@@ -97,6 +97,7 @@ def read_server_file(data_dir: Path | str | None = None) -> ServerInfo | None:
             pid=int(raw["pid"]),
             started_at=str(raw.get("started_at", "")),
             version=str(raw.get("version", "")),
+            sandbox=str(raw.get("sandbox", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -261,6 +262,7 @@ def serve(
             pid=os.getpid(),
             started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
             version=package_version(),
+            sandbox=describe_sandbox(),
         )
         app = (app_factory or default_app_factory)(base, token)
         try:
@@ -321,3 +323,16 @@ def _exit_on_sigterm() -> Iterator[None]:
 def print_ready(info: ServerInfo) -> None:
     """Tell a person at a terminal where the server is (the token stays in server.json)."""
     print(f"runloop-nb server listening at {info.url} (pid {info.pid})", file=sys.stderr)
+    print(f"devboxes: {info.sandbox}", file=sys.stderr)
+
+
+def describe_sandbox() -> str:
+    """One line on what devboxes are here, for the banner, server.json and connect()'s repr."""
+    from runloop_nb.local.sandbox import SandboxUnavailable, detect_mode
+    from runloop_nb.local.sandbox._detect import UNSANDBOXED_WARNING
+
+    try:
+        mode = detect_mode()
+    except (SandboxUnavailable, ValueError) as exc:
+        return f"unavailable: {exc}"
+    return "bwrap sandboxes" if mode == "bwrap" else UNSANDBOXED_WARNING

@@ -6,7 +6,9 @@ by a crash. Listing is cheap for thousands of documents: one indexed range scan 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
@@ -43,6 +45,7 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self._lock = threading.RLock()
+        _private_files(Path(path))
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -193,3 +196,17 @@ def _where(
 def _sql_value(value: Any) -> Any:
     # json_extract returns SQLite integers for JSON booleans.
     return int(value) if isinstance(value, bool) else value
+
+
+def _private_files(db: Path) -> None:
+    """The database and its WAL/SHM files are 0600: they hold devbox env vars and secrets.
+
+    SQLite gives the -wal and -shm files the mode of the database file, so the database is
+    created 0600 before SQLite opens it; files left by an older version are tightened.
+    """
+    if str(db) == ":memory:":
+        return
+    os.close(os.open(db, os.O_WRONLY | os.O_CREAT, 0o600))
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            path.chmod(0o600)

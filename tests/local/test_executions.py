@@ -145,12 +145,13 @@ async def test_kill_ends_the_command_and_the_processes_it_started(api: httpx.Asy
     box = await running_devbox(api)
     command = "setsid sh -c 'while true; do echo tick >> ticks.txt; sleep 0.1; done' & sleep 60"
     execution_id = await start(api, box["id"], command)
-    await asyncio.sleep(0.5)
+    while not (await run(api, box["id"], "cat ticks.txt 2>/dev/null"))["stdout"]:
+        pass  # each check is a round trip; the ticker writes every 0.1 s
     killed = await api.post(f"/v1/devboxes/{box['id']}/executions/{execution_id}/kill", json={})
     assert killed.json()["status"] == "completed"
     assert killed.json()["exit_status"] != 0
     before = (await run(api, box["id"], "wc -l < ticks.txt"))["stdout"]
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # five ticks' time: a live ticker would have written more
     after = (await run(api, box["id"], "wc -l < ticks.txt"))["stdout"]
     assert int(before) > 0
     assert before == after  # the setsid child is dead too

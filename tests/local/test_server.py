@@ -112,7 +112,7 @@ def test_server_file_is_private_and_describes_the_live_server(
     path = data / "server.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     raw = json.loads(path.read_text())
-    assert set(raw) == {"url", "token", "pid", "started_at", "version"}
+    assert set(raw) == {"url", "token", "pid", "started_at", "version", "sandbox"}
     assert raw["pid"] == proc.pid
     assert raw["url"].startswith("http://127.0.0.1:")
     assert len(raw["token"]) >= 32

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,12 @@ def test_meta_and_nul_or_unicode_text_round_trip(store: Store) -> None:
     doc = {"id": "u", "name": "ü\x00☃" * 1000}
     store.insert("thing", doc)
     assert store.get("thing", "u") == doc
+
+
+def test_the_database_and_its_wal_files_are_private(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite3"
+    store = Store(db)
+    store.insert("devbox", {"id": "dbx_1", "_env": {"SECRET": "s3cr3t"}})
+    files = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+    assert all(path.exists() for path in files)
+    assert [stat.S_IMODE(path.stat().st_mode) for path in files] == [0o600] * 3

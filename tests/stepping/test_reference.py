@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,8 +26,10 @@ printf '%s\\n' "$PWD" >> out.txt
 """
 
 
-def run_locally(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True)
+def run_locally(
+    command: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, env=env)
 
 
 def encoded(script: str) -> str:
@@ -42,10 +45,14 @@ def test_command_runs_the_script_verbatim_in_the_working_directory(tmp_path: Pat
 
 
 def test_command_keeps_the_script_exit_status_and_leaves_no_temp_file(tmp_path: Path) -> None:
-    before = set(Path("/tmp").iterdir())
-    done = run_locally(reference_command(None, encoded=encoded("echo oops >&2; exit 7")), tmp_path)
+    scratch = tmp_path / "tmp"  # the command's temp dir: a private one, so nothing else writes it
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    saw = 'ls "$TMPDIR" > seen.txt; echo oops >&2; exit 7'  # the script runs from a temp file
+    done = run_locally(reference_command(None, encoded=encoded(saw)), tmp_path, env)
     assert (done.returncode, done.stderr) == (7, "oops\n")
-    assert set(Path("/tmp").iterdir()) <= before
+    assert (tmp_path / "seen.txt").read_text().strip()  # it really made its file in TMPDIR...
+    assert list(scratch.iterdir()) == []  # ...and removed it
 
 
 def test_command_fails_when_the_working_directory_is_missing(tmp_path: Path) -> None:

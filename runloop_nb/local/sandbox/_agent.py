@@ -45,8 +45,13 @@ else:  # run as a script inside the devbox: the modules sit next to this file
 EXEC_MARKER = "RUNLOOP_NB_EXEC_ID"
 _PR_SET_CHILD_SUBREAPER = 36
 _CHUNK = 1 << 16
-# bash applies these limits to the login shell it then execs; errors mean "already lower".
+# bash applies these limits to the shell it then execs; errors mean "already lower". A login
+# shell for commands (as on Runloop); scorers get one that reads no profile or rc file of the
+# agent-controlled home (they could otherwise `trap "exit 0" EXIT` every check into a pass).
 _WRAPPER = '{limits} exec /bin/bash -l -c "$1"'
+_PLAIN_WRAPPER = '{limits} exec /bin/bash --noprofile --norc -c "$1"'
+#: The whole environment of a scorer (besides the scorer's own variables): nothing from the home.
+_PLAIN_ENV = {"PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 # ---- executions -----------------------------------------------------------------------------
@@ -169,8 +174,14 @@ class Agent:
         else:
             stdin_r = -1
             actions.append((os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0))
-        env = {**self.env, **request.get("env", {}), EXEC_MARKER: exec_id}
-        argv = ["/bin/bash", "-c", _WRAPPER.format(limits=self.limits), "bash", request["command"]]
+        login = request.get("login", True)
+        extra = request.get("env", {}) if login else {**_PLAIN_ENV, **request.get("env", {})}
+        env = {**self.env, **extra, EXEC_MARKER: exec_id}
+        if not login:
+            for name in ("BASH_ENV", "ENV", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME"):
+                env.pop(name, None)
+        wrapper = (_WRAPPER if login else _PLAIN_WRAPPER).format(limits=self.limits)
+        argv = ["/bin/bash", "-c", wrapper, "bash", request["command"]]
         with self._lock:  # the reaper must find the pid registered
             ex.pid = os.posix_spawn(
                 "/bin/bash",

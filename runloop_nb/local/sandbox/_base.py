@@ -101,12 +101,16 @@ class Sandbox(abc.ABC):
         *,
         env: Mapping[str, str] | None = None,
         attach_stdin: bool = False,
+        login: bool = True,
     ) -> None:
         """Start ``command`` in a fresh login shell in the home directory and return at once.
 
         Output goes to the files of ``exec_dir(execution_id)``. Without ``attach_stdin`` the
         command's stdin is empty (reads return EOF at once). ``env`` is added to the login
-        shell's environment (HOME, USER=user, PATH, LANG=C.UTF-8).
+        shell's environment (HOME, USER=user, PATH, LANG=C.UTF-8). ``login=False`` (scorers)
+        runs ``bash --noprofile --norc`` instead, with that fixed environment plus ``env`` and
+        PYTHONNOUSERSITE=1, and without BASH_ENV, ENV or PYTHONPATH: nothing the devbox's
+        user controls (profiles, rc files, user site-packages) runs before the command.
 
         Raises:
             RuntimeError: the devbox is not running.

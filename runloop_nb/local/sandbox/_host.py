@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox import _agent
 from runloop_nb.local.sandbox._base import (
     OUTPUT_CAP_BYTES,
     Limits,
@@ -32,7 +31,6 @@ from runloop_nb.local.sandbox._users import Identity, identity_for, release, tra
 
 log = logging.getLogger("runloop_nb.local.sandbox")
 
-AGENT_DIR = Path(_agent.__file__).parent
 #: Status recorded for an execution whose devbox was stopped under it (as if SIGKILLed).
 KILLED_STATUS = 137
 DISK_CHECK_SECONDS = 0.5
@@ -41,6 +39,10 @@ _STDIN_TIMEOUT = 10.0
 _FAST_POLL_SECONDS = 0.25
 _EXECUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+#: Directories under a devbox's root, and their modes.
+_LAYOUT = (("", 0o711), ("home", 0o700), ("ctl", 0o711), ("ctl/exec", 0o711), ("ctl/run", 0o700))
 
 
 class AgentSandbox(Sandbox, abc.ABC):
@@ -58,8 +60,11 @@ class AgentSandbox(Sandbox, abc.ABC):
         self.devbox_id, self.root, self.limits, self.mode = devbox_id, root, limits, mode
         self.failure_reason = None
         self._snapshot = snapshot
-        for directory in (root / "home", root / "ctl" / "exec", root / "ctl" / "run"):
-            directory.mkdir(parents=True, exist_ok=True, mode=0o755)
+        # Private to the devbox: other local users may enter nothing (0711 lets the devbox uid
+        # walk to its own 0700 directories in the unsandboxed mode; bwrap binds them by fd).
+        for directory, mode in _LAYOUT:
+            (root / directory).mkdir(parents=True, exist_ok=True, mode=mode)
+            (root / directory).chmod(mode)
         self.identity: Identity = identity_for(root, devbox_id)
         for owned in (self.home, root / "ctl" / "run"):
             self.identity.chown(owned)
@@ -190,6 +195,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         *,
         env: Mapping[str, str] | None = None,
         attach_stdin: bool = False,
+        login: bool = True,
     ) -> None:
         if not _EXECUTION_ID.fullmatch(execution_id):
             raise ValueError(f"execution id {execution_id!r} must match {_EXECUTION_ID.pattern}")
@@ -201,7 +207,8 @@ class AgentSandbox(Sandbox, abc.ABC):
             self._make_exec_dir(execution_id)
         except FileExistsError:
             raise ValueError(f"execution id {execution_id!r} was already used") from None
-        request = {"op": "exec", "id": execution_id, "command": command, "env": extra}
+        request: dict[str, Any] = {"op": "exec", "id": execution_id, "command": command}
+        request |= {"env": extra, "login": login}
         await channel.call({**request, "stdin": attach_stdin})
 
     def _make_exec_dir(self, execution_id: str) -> None:
@@ -215,11 +222,11 @@ class AgentSandbox(Sandbox, abc.ABC):
         directory.mkdir()
         group = self.identity.gid if self.identity.switch else -1
         os.chown(directory, -1, group)
-        os.chmod(directory, 0o1775)
+        os.chmod(directory, 0o1770)
         for name in ("stdout", "stderr"):
-            fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o664)
+            fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660)
             os.fchown(fd, -1, group)
-            os.fchmod(fd, 0o664)
+            os.fchmod(fd, 0o660)
             os.close(fd)
 
     def exit_status(self, execution_id: str) -> int | None:
@@ -289,6 +296,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         if self._snapshot is None or marker.exists():
             return
         await unpack_home(self._snapshot, self.home, self.identity.preexec())
+        self.home.chmod(0o700)  # the archive's "." entry may carry another mode
         marker.write_text(str(self._snapshot))
 
     # ---- limits -------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from runloop_nb.local.sandbox._agent_procs import (
     stop_then_kill,
     wait_reaped,
 )
-from runloop_nb.local.sandbox._host import AGENT_DIR, SANE_PATH, AgentSandbox
+from runloop_nb.local.sandbox._host import SANE_PATH, AgentSandbox
+from runloop_nb.local.sandbox._runtime import runtime
 
 log = logging.getLogger("runloop_nb.local.sandbox")
 
@@ -49,7 +50,8 @@ class UnsandboxedSandbox(AgentSandbox):
             "socket_dir": str(self.root / "ctl" / "run"),
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
-        argv = [host_python(), "-B", "-s", "-E", str(AGENT_DIR / "_agent.py"), json.dumps(config)]
+        agent = str(runtime().agent_dir / "_agent.py")
+        argv = [host_python(), "-B", "-s", "-E", agent, json.dumps(config)]
         _check_reachable(self.root, self.identity.uid if self.identity.switch else None)
         log_fd = self.launch_log_file()
         try:

@@ -104,6 +104,9 @@ class DevboxSession:
     ) -> CommandOutcome:
         """Run ``command`` (bash) in the devbox, from ``cwd``; kill it after ``timeout`` seconds.
 
+        The shell reads no profile or rc file and gets a fixed environment (see
+        ``Sandbox.exec``'s ``login``): files the agent controls cannot change a score.
+
         Raises:
             ScoringInfrastructureError: the devbox did not accept the command.
         """
@@ -111,7 +114,7 @@ class DevboxSession:
             command = f"cd {shell_path(cwd)} || exit 97\n{command}"
         execution_id = f"scoring_{uuid.uuid4().hex}"
         try:
-            await self.sandbox.exec(execution_id, command, env=env)
+            await self.sandbox.exec(execution_id, command, env=env, login=False)
             exit_code = await self.sandbox.wait(execution_id, timeout)
             if exit_code is None:
                 await self.sandbox.kill(execution_id)

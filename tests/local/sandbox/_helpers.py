@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
+from collections.abc import Callable
 
 from runloop_nb.local.sandbox import Sandbox
 from runloop_nb.local.sandbox._host import AgentSandbox
@@ -60,3 +62,12 @@ def agent_sandbox(sandbox: Sandbox) -> AgentSandbox:
     """The sandbox as the implementation both modes share (for its host uid and launcher)."""
     assert isinstance(sandbox, AgentSandbox)
     return sandbox
+
+
+async def until(condition: Callable[[], bool], *, timeout: float = 20.0) -> None:
+    """Await ``condition()`` becoming true (checked every 10 ms); fail after ``timeout`` s."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(0.01)

@@ -72,3 +72,16 @@ async def test_create_does_not_start(tmp_path: Path) -> None:
     assert sandbox.exec_dir("e1") == tmp_path / "z" / "ctl" / "exec" / "e1"
     await sandbox.shutdown()
     assert not sandbox.root.exists()
+
+
+def test_no_sandbox_is_an_error_that_says_why_and_how(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RUNLOOP_NB_SANDBOX", raising=False)
+    monkeypatch.setattr(_detect, "_probe", lambda: "bwrap failed with exit status 1: denied")
+    with pytest.raises(_detect.SandboxUnavailable) as caught:
+        detect_mode()
+    message = str(caught.value)
+    assert "denied" in message  # why
+    assert "user namespaces" in message
+    assert "RUNLOOP_NB_SANDBOX=unsandboxed" in message
+    with pytest.raises(_detect.SandboxUnavailable):
+        create_sandbox("dbx_none", Path("/nonexistent"), limits=Limits())

@@ -13,7 +13,7 @@ import pytest
 
 from runloop_nb.local.sandbox import Sandbox, SandboxMode
 
-from ._helpers import agent_sandbox, pids_of_uid, pids_with, run
+from ._helpers import agent_sandbox, pids_of_uid, pids_with, run, until
 from .conftest import MakeSandbox
 
 
@@ -101,8 +101,7 @@ async def test_shutdown_leaves_no_process_and_no_disk(
     await sandbox.exec(
         "bg", "sleep 1000 & setsid sleep 1001 & (sleep 1002 &) ; sleep 1003", env={"TOKEN": "sd"}
     )
-    await asyncio.sleep(0.3)
-    assert len(pids_with("sd")) >= 4
+    await until(lambda: len(pids_with("sd")) >= 4)
     uid = agent_sandbox(sandbox).identity.uid
     await sandbox.shutdown()
     assert pids_with("sd") == set()
@@ -128,7 +127,7 @@ async def test_suspend_stops_processes_and_start_resumes_with_the_disk(
     sandbox = await make_sandbox(mode)
     await sandbox.write_file("state.txt", b"before")
     await sandbox.exec("bg", "sleep 1000", env={"TOKEN": "susp"})
-    await asyncio.sleep(0.1)
+    await until(lambda: bool(pids_with("susp")))
     await sandbox.suspend()
     assert not sandbox.alive()
     assert pids_with("susp") == set()

@@ -1,0 +1,54 @@
+"""Other local users can read nothing of a devbox: its folder, home and output are private."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runloop_nb.local.sandbox import Sandbox, SandboxMode
+from runloop_nb.local.sandbox._users import FIRST_UID, Identity
+
+from ._helpers import run
+from .conftest import MakeSandbox
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+OTHER_USER = Identity(FIRST_UID - 2, FIRST_UID - 2, switch=True)  # a uid no devbox gets
+
+
+def _as_other_user(*argv: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        argv, capture_output=True, check=False, preexec_fn=OTHER_USER.preexec(), cwd="/"
+    )
+
+
+async def test_another_user_cannot_read_a_devbox(
+    make_sandbox: MakeSandbox, mode: SandboxMode
+) -> None:
+    box: Sandbox = await make_sandbox(mode)
+    await box.write_file("secret.txt", b"devbox secret")
+    status, _, _ = await run(box, "cat secret.txt; echo printed")
+    assert status == 0
+    output = next((box.root / "ctl" / "exec").iterdir()) / "stdout"
+    for target in (box.home / "secret.txt", output):
+        done = _as_other_user("cat", str(target))
+        assert done.returncode != 0, target
+        assert b"secret" not in done.stdout
+    assert _as_other_user("ls", str(box.root)).returncode != 0
+    assert _as_other_user("ls", str(box.home)).returncode != 0
+
+
+async def test_modes_of_the_devbox_folder(make_sandbox: MakeSandbox, mode: SandboxMode) -> None:
+    box = await make_sandbox(mode)
+    await run(box, "true")
+    output = next((box.root / "ctl" / "exec").iterdir()) / "stdout"
+
+    def mode_of(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode_of(box.root) == 0o711
+    assert mode_of(box.home) == 0o700
+    assert not mode_of(output) & 0o007  # nothing for others
