@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 from runloop_nb.audit._runs import audit_run
 from runloop_nb.audit._table import RunKind, RunOutcome, audit_frame
 from runloop_nb.errors import BadRequestError, NotFoundError, RunloopNBError
+from runloop_nb.stepping import ReferenceAgent
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from runloop_nb.client import RunloopClient
+    from runloop_nb.stepping import Agent
     from runloop_nb.wire import BenchmarkView, ScenarioView
 
 _PAGE_SIZE = 100
@@ -23,18 +25,26 @@ class BenchmarkNotFoundError(RunloopNBError, LookupError):
 
 
 async def audit(
-    client: RunloopClient, benchmark: str, *, repeat: int = 1, concurrency: int = 4
+    client: RunloopClient,
+    benchmark: str,
+    *,
+    repeat: int = 1,
+    concurrency: int = 4,
+    agent: Agent | None = None,
 ) -> pd.DataFrame:
     """Gold-audit a benchmark: does each reference solution score 1 and doing nothing score < 1?
 
-    Every scenario gets `repeat` runs with its `reference_output` applied (gold) and `repeat`
-    runs left untouched, each scored and completed; at most `concurrency` runs are live at once.
+    A coroutine: `frame = await audit(client, "smoke")`. Every scenario gets `repeat` runs with
+    its `reference_output` applied (gold) and `repeat` runs left untouched, each scored and
+    completed; at most `concurrency` runs are live at once.
 
     Args:
         client: the client to run with (cloud or local server).
         benchmark: the benchmark's id or its exact name (your benchmarks and public ones).
         repeat: runs per scenario and kind; with more than one, disagreeing scores are `flaky`.
         concurrency: how many scenario runs may be in flight at the same time.
+        agent: what works in the gold runs (default `ReferenceAgent()`); pass your own agent
+            to see which scenarios it solves next to the untouched baseline.
 
     Returns:
         One row per scenario, in benchmark order, with columns `scenario_id`, `scenario_name`,
@@ -50,7 +60,8 @@ async def audit(
     _check_positive("concurrency", concurrency)
     found = await resolve_benchmark(client, benchmark)
     scenarios = await benchmark_scenarios(client, found.id)
-    outcomes = await _run_all(client, scenarios, repeat, concurrency)
+    gold = agent if agent is not None else ReferenceAgent()
+    outcomes = await _run_all(client, scenarios, repeat, concurrency, gold)
     return audit_frame([(s.id, s.name) for s in scenarios], outcomes)
 
 
@@ -60,13 +71,17 @@ def _check_positive(name: str, value: Any) -> None:
 
 
 async def _run_all(
-    client: RunloopClient, scenarios: list[ScenarioView], repeat: int, concurrency: int
+    client: RunloopClient,
+    scenarios: list[ScenarioView],
+    repeat: int,
+    concurrency: int,
+    agent: Agent,
 ) -> list[RunOutcome]:
     gate = asyncio.Semaphore(concurrency)
 
     async def gated(scenario: ScenarioView, kind: RunKind, attempt: int) -> RunOutcome:
         async with gate:
-            return await audit_run(client, scenario, kind, attempt)
+            return await audit_run(client, scenario, kind, attempt, agent)
 
     kinds: tuple[RunKind, ...] = ("gold", "untouched")
     async with asyncio.TaskGroup() as group:

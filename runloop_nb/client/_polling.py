@@ -23,7 +23,11 @@ class PollingConfig:
 
     Attributes:
         timeout_seconds: total time an await may take before PollingTimeoutError.
-        interval_seconds: pause between GETs of client-side polling (scoring, snapshots).
+        interval_seconds: longest pause between GETs of client-side polling (scoring,
+            snapshots).
+        first_interval_seconds: the first such pause; each next one doubles, up to
+            `interval_seconds`. Most scorers finish well under a second, and a fixed 1 s pause
+            would dominate a benchmark of many quick scenarios.
         devbox_hold_seconds: longest server hold of one devbox `wait_for_status` call.
         execution_hold_seconds: longest server hold of one execution `wait_for_status` call.
         reconnect_pause_seconds: pause after a refused/broken connection during a long poll, so
@@ -32,6 +36,7 @@ class PollingConfig:
 
     timeout_seconds: float = 120.0
     interval_seconds: float = 1.0
+    first_interval_seconds: float = 0.02
     devbox_hold_seconds: float = 30.0
     execution_hold_seconds: float = 25.0
     reconnect_pause_seconds: float = 0.5
@@ -104,12 +109,14 @@ async def poll_until(
     config: PollingConfig,
     what: str,
 ) -> T:
-    """GET-poll every `interval_seconds` while the state is in `pending`; return the last item.
+    """GET-poll while the state is in `pending`, pausing `first_interval_seconds` and doubling
+    up to `interval_seconds`; return the last item.
 
     Raises:
         PollingTimeoutError: the budget was spent while still pending.
     """
     deadline = transport.clock() + config.timeout_seconds
+    pause = min(config.first_interval_seconds, config.interval_seconds)
     while True:
         item = await fetch()
         state = state_of(item)
@@ -118,4 +125,5 @@ async def poll_until(
         remaining = deadline - transport.clock()
         if remaining <= 0:
             raise PollingTimeoutError(what, last_state=state, budget_seconds=config.timeout_seconds)
-        await transport.sleep(min(config.interval_seconds, remaining))
+        await transport.sleep(min(pause, remaining))
+        pause = min(pause * 2, config.interval_seconds)

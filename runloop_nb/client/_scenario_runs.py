@@ -70,7 +70,9 @@ class ScenarioRuns(Resource):
             what=what,
         )
         if run.state != "scored":
-            raise UnexpectedStateError(what, state=run.state, expected="scored")
+            raise UnexpectedStateError(
+                what, state=run.state, expected="scored", detail=_scorer_errors(run)
+            )
         return run
 
     async def score_and_await(
@@ -101,6 +103,16 @@ class ScenarioRuns(Resource):
             "POST", _path(id, "/download_logs"), accept="application/zip"
         )
         return response.content
+
+
+def _scorer_errors(run: ScenarioRunView) -> str | None:
+    # The tail of each failed scorer's output says why scoring failed; the rest is noise here.
+    result = run.scoring_contract_result
+    if result is None:
+        return None
+    failed = [r for r in result.scoring_function_results if r.state == "error"]
+    text = "; ".join(f"{r.scoring_function_name}: {r.output.strip()[-300:]}" for r in failed)
+    return text or None
 
 
 def _path(id: str, suffix: str = "") -> str:

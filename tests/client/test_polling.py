@@ -137,7 +137,7 @@ async def test_score_and_await_polls_while_scoring(cloud: FakeCloud, client: Run
     run = await client.api.scenarios.runs.score_and_await("scr_1")
     assert run.state == "scored"
     assert run.scoring_contract_result is not None
-    assert cloud.sleeps == [1.0, 1.0]
+    assert cloud.sleeps == [0.02, 0.04]  # quick scorers are seen quickly: pauses double
 
 
 async def test_await_scored_ending_failed_raises(cloud: FakeCloud, client: RunloopClient) -> None:
@@ -148,7 +148,7 @@ async def test_await_scored_ending_failed_raises(cloud: FakeCloud, client: Runlo
 
 async def test_await_scored_budget(cloud: FakeCloud) -> None:
     cloud.add("GET", "/v1/scenarios/runs/scr_1", scenario_run("scoring"))
-    config = PollingConfig(timeout_seconds=3, interval_seconds=1)
+    config = PollingConfig(timeout_seconds=3, interval_seconds=1, first_interval_seconds=1)
     async with cloud.client(polling=config) as client:
         with pytest.raises(PollingTimeoutError, match="'scoring'"):
             await client.api.scenarios.runs.await_scored("scr_1")
