@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from runloop_nb.local._errors import ServerError
 from runloop_nb.local._idempotency import IdempotencyMiddleware
+from runloop_nb.local._json_body import SURROGATE_MESSAGE
 from runloop_nb.local._state import ServerState
 from runloop_nb.local.routes import all_routers
 
@@ -116,7 +117,11 @@ def validation_message(errors: Any) -> str:
     parts = []
     for error in list(errors)[:5]:
         if error.get("type") == "json_invalid":
-            parts.append("the body is not valid JSON; send a JSON object")
+            reason = (error.get("ctx") or {}).get("error")
+            if reason == SURROGATE_MESSAGE:
+                parts.append(f"the body is not valid JSON: {reason}")
+            else:
+                parts.append("the body is not valid JSON; send a JSON object")
             continue
         location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
         if error.get("type") == "missing" and location == "body":

@@ -56,6 +56,8 @@ BAD_BODIES: list[bytes | None] = [
     b"[1, 2, 3]",
     b"null",
     httpx.Request("POST", "/", json=WRONG_TYPES).content,
+    # A lone surrogate decodes (json.loads accepts it) to a str that is not UTF-8.
+    b'{"name": "\\ud800"}',
 ]
 BAD_QUERIES = [
     "limit=abc",
@@ -136,6 +138,26 @@ async def test_every_route_rejects_bad_input_without_500_or_side_effects(
     assert checked > 200, f"only {checked} requests: were the routes registered?"
     for kind in KINDS:
         assert state.store.count(kind) == 0, f"bad input created a {kind}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"name": "\\ud800"}',
+        b'{"metadata": {"\\udfff": "key"}}',
+        b'{"name": "ok", "metadata": {"deep": ["x", {"y": "a\\udc80b"}]}}',
+    ],
+)
+async def test_a_lone_surrogate_is_a_400_naming_it_and_creates_nothing(
+    client: httpx.AsyncClient, state: ServerState, body: bytes
+) -> None:
+    for path in ("/v1/benchmarks", "/v1/devboxes", "/v1/scenarios"):
+        answer = await send(client, "POST", path, body)
+        assert answer.status_code == 400, f"{path}: {answer.status_code} {answer.text[:300]}"
+        assert answer.json()["error"] == "bad_request"
+        assert "surrogate" in answer.json()["message"]
+    for kind in KINDS:
+        assert state.store.count(kind) == 0, f"a surrogate body created a {kind}"
 
 
 async def test_route_enumeration_covers_the_core_resources(state: ServerState) -> None:

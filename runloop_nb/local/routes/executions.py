@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from runloop_nb.local._errors import InvalidRequest, RequestTimeout, ServerError
 from runloop_nb.local._executions import MAX_WAIT_SECONDS, ExecutionService
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import (
     DEFAULT_LAST_N,
@@ -23,7 +24,7 @@ from runloop_nb.wire import (
     SendStdInParams,
 )
 
-router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["executions"])
+router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["executions"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 LastN = Annotated[str | None, Query()]
