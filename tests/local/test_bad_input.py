@@ -15,9 +15,11 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from core_helpers import create_benchmark, create_scenario
 from fastapi import FastAPI
 
 from runloop_nb.local._app import create_app
+from runloop_nb.local._input_limits import MAX_COMMAND_BYTES
 from runloop_nb.local._state import ServerState
 
 HOSTILE_IDS = ["nope", "x" * 5000, "ünï©ødé-☃", "a\x00b", "../../etc/passwd", "bmd_' OR 1=1 --"]
@@ -179,3 +181,50 @@ async def test_unknown_path_and_wrong_method_are_json(client: httpx.AsyncClient)
     wrong = await client.delete("/v1/benchmarks")
     assert wrong.status_code == 405
     assert wrong.json()["error"] == "method_not_allowed"
+
+
+BAD_ENV = [{"A\x00B": "x"}, {"A=B": "x"}, {"": "x"}, {"OK": "a\x00b"}]
+
+
+@pytest.mark.parametrize("env", BAD_ENV, ids=["nul-name", "eq-name", "empty-name", "nul-value"])
+async def test_devbox_create_refuses_env_vars_no_process_can_hold(
+    client: httpx.AsyncClient, state: ServerState, env: dict[str, str]
+) -> None:
+    answer = await client.post("/v1/devboxes", json={"environment_variables": env})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["message"].startswith("environment_variables:")
+    assert state.store.count("devbox") == 0
+
+
+@pytest.mark.parametrize("env", BAD_ENV, ids=["nul-name", "eq-name", "empty-name", "nul-value"])
+async def test_run_profiles_refuse_env_vars_no_process_can_hold(
+    client: httpx.AsyncClient, state: ServerState, env: dict[str, str]
+) -> None:
+    scenario = await create_scenario(client, "env")
+    benchmark = await create_benchmark(client, "env", [scenario["id"]])
+    profile = {"runProfile": {"envVars": env}}
+    for path, body in (
+        ("/v1/scenarios/start_run", {"scenario_id": scenario["id"], **profile}),
+        ("/v1/benchmarks/start_run", {"benchmark_id": benchmark["id"], **profile}),
+    ):
+        answer = await client.post(path, json=body)
+        assert answer.status_code == 400, f"{path}: {answer.text}"
+        assert answer.json()["message"].startswith("runProfile.envVars:"), path
+    for kind in ("devbox", "scenario_run", "benchmark_run"):
+        assert state.store.count(kind) == 0, f"a bad envVars created a {kind}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["echo a\x00b", "x" * (MAX_COMMAND_BYTES + 1), "é" * (MAX_COMMAND_BYTES // 2 + 1)],
+    ids=["nul", "too-long", "too-many-utf8-bytes"],
+)
+async def test_every_execute_route_refuses_a_command_the_kernel_would_refuse(
+    client: httpx.AsyncClient, command: str
+) -> None:
+    # The command is checked before the devbox is even looked up: 400, not 404.
+    for route in ("execute", "execute_async", "execute_sync"):
+        answer = await client.post(f"/v1/devboxes/nope/{route}", json={"command": command})
+        assert answer.status_code == 400, f"{route}: {answer.status_code} {answer.text[:200]}"
+        message = answer.json()["message"]
+        assert "NUL" in message if "\x00" in command else str(MAX_COMMAND_BYTES) in message

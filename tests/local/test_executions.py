@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from runloop_nb.local._input_limits import MAX_COMMAND_BYTES
 from runloop_nb.wire import ExecutionUpdateChunk, ExecutionView
 
 # --import-mode=importlib puts no test folder on sys.path; the harness is a sibling module.
@@ -247,3 +248,18 @@ async def test_output_stays_readable_after_the_devbox_shuts_down(api: httpx.Asyn
     ended = (await api.get(f"{base}/{running_id}")).json()
     assert (ended["status"], ended["exit_status"]) == ("completed", 137)
     assert (await api.get(f"{base}/exn_missing")).status_code == 404
+
+
+async def test_a_command_at_the_byte_bound_runs_and_one_byte_more_is_refused(
+    api: httpx.AsyncClient,
+) -> None:
+    box = await running_devbox(api)
+    longest = "echo ok #" + "x" * (MAX_COMMAND_BYTES - len("echo ok #"))
+    view = await run(api, box["id"], longest)
+    assert (view["exit_status"], view["stdout"]) == (0, "ok\n")
+    answer = await api.post(f"/v1/devboxes/{box['id']}/execute", json={"command": longest + "x"})
+    assert answer.status_code == 400, answer.text[:300]
+    logs = (await api.get(f"/v1/devboxes/{box['id']}/logs")).json()["logs"]
+    commands = {entry.get("cmd") for entry in logs}
+    assert longest in commands
+    assert longest + "x" not in commands
