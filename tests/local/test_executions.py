@@ -222,6 +222,24 @@ async def test_sse_resumes_after_an_offset_without_repeating_or_losing_bytes(
     assert (await api.get(url, params={"offset": "-1"})).status_code == 400
 
 
+async def test_execute_refuses_a_bad_last_n_before_running_the_command(
+    api: httpx.AsyncClient,
+) -> None:
+    box = await running_devbox(api)
+    for bad in ("-1", "many"):
+        answer = await api.post(
+            f"/v1/devboxes/{box['id']}/execute",
+            json={"command": "touch /tmp/ran"},
+            params={"last_n": bad},
+        )
+        assert answer.status_code == 400, answer.text
+        assert "last_n" in answer.json()["message"]
+    logs = (await api.get(f"/v1/devboxes/{box['id']}/logs")).json()["logs"]
+    assert logs == []
+    check = await run(api, box["id"], "test -e /tmp/ran")
+    assert check["exit_status"] == 1
+
+
 async def test_logs_list_each_command_with_its_exit_code(api: httpx.AsyncClient) -> None:
     box = await running_devbox(api)
     first = await run(api, box["id"], "true")

@@ -53,6 +53,9 @@ async def execute(
     """Start (or, for a known ``command_id``, find) a command; wait up to ``optimistic_timeout``
     (≤25 s) and answer the finished result, or the running status if it is still going."""
     service = _executions(state)
+    # Validate every input before the command runs: a 400 after the fact would leave a
+    # command running that the caller believes was refused.
+    lines = _last_n(last_n)
     doc = await service.start(
         devbox_id,
         params.command,
@@ -62,7 +65,7 @@ async def execute(
     wait = params.optimistic_timeout
     hold = min(DEFAULT_OPTIMISTIC_TIMEOUT if wait is None else wait, MAX_WAIT_SECONDS)
     done = await service.wait(devbox_id, doc["id"], ["completed"], hold)
-    return service.view(done or service.get(devbox_id, doc["id"]), last_n=_last_n(last_n))
+    return service.view(done or service.get(devbox_id, doc["id"]), last_n=lines)
 
 
 @router.post("/execute_async")
