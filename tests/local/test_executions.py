@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from runloop_nb.local._input_limits import MAX_COMMAND_BYTES
+from runloop_nb.local.routes import executions as routes
 from runloop_nb.wire import ExecutionUpdateChunk, ExecutionView
 
 # --import-mode=importlib puts no test folder on sys.path; the harness is a sibling module.
@@ -281,3 +283,27 @@ async def test_a_command_at_the_byte_bound_runs_and_one_byte_more_is_refused(
     commands = {entry.get("cmd") for entry in logs}
     assert longest in commands
     assert longest + "x" not in commands
+
+
+async def test_execute_sync_answers_the_running_state_when_its_hold_runs_out(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = await running_devbox(api)
+    quick = await api.post(f"/v1/devboxes/{box['id']}/execute_sync", json={"command": "echo hi"})
+    assert quick.json() == {
+        "devbox_id": box["id"],
+        "exit_status": 0,
+        "stdout": "hi\n",
+        "stderr": "",
+    }
+    monkeypatch.setattr(routes, "SYNC_HOLD_SECONDS", 0.2, raising=False)
+    request = api.post(f"/v1/devboxes/{box['id']}/execute_sync", json={"command": "sleep 60"})
+    answer = await asyncio.wait_for(request, timeout=10)
+    assert answer.status_code == 200, answer.text
+    view = answer.json()
+    assert view["status"] == "running"
+    assert "exit_status" not in view
+    killed = await api.post(f"/v1/devboxes/{box['id']}/executions/{view['execution_id']}/kill")
+    assert killed.status_code == 200, killed.text
+    done = await wait_done(api, box["id"], view["execution_id"])
+    assert done["status"] == "completed"

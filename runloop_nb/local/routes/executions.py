@@ -28,6 +28,8 @@ router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["executions"], route
 
 State = Annotated[ServerState, Depends(get_state)]
 LastN = Annotated[str | None, Query()]
+#: How long execute_sync holds the request for the command to finish.
+SYNC_HOLD_SECONDS = MAX_WAIT_SECONDS
 
 
 def _executions(state: ServerState) -> ExecutionService:
@@ -77,11 +79,19 @@ async def execute_async(state: State, devbox_id: str, params: ExecuteAsyncParams
 
 @router.post("/execute_sync")
 async def execute_sync(state: State, devbox_id: str, params: ExecuteSyncParams) -> dict[str, Any]:
-    """Deprecated: run to completion and answer the whole output."""
+    """Deprecated: run and answer the whole output (DevboxExecutionDetailView) if the command
+    finishes within the hold (``SYNC_HOLD_SECONDS``, the 25 s of the other long-polls).
+
+    A command still running then is not killed: the answer is its current state, the
+    DevboxAsyncExecutionDetailView ``execute`` answers when its wait runs out (``status``
+    ``running`` and the ``execution_id`` to wait on). Not a 408: clients retry 408, and a
+    retried execute_sync (which has no ``command_id``) would run the command again.
+    """
     service = _executions(state)
     doc = await service.start(devbox_id, params.command)
-    while (done := await service.wait(devbox_id, doc["id"], ["completed"], 60.0)) is None:
-        pass
+    done = await service.wait(devbox_id, doc["id"], ["completed"], SYNC_HOLD_SECONDS)
+    if done is None:
+        return service.view(service.get(devbox_id, doc["id"]))
     return service.detail(done)
 
 
