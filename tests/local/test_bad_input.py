@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import quote
 
 import httpx
 import pytest
 from core_helpers import create_benchmark, create_scenario
 from fastapi import FastAPI
+from starlette.types import Message, Receive, Scope, Send
 
-from runloop_nb.local._app import create_app
+from runloop_nb.local._app import (
+    MAX_BODY_BYTES,
+    MAX_UPLOAD_BYTES,
+    BodyLimitMiddleware,
+    MiB,
+    body_limit,
+    create_app,
+)
 from runloop_nb.local._input_limits import MAX_COMMAND_BYTES
 from runloop_nb.local._state import ServerState
 
@@ -228,3 +236,81 @@ async def test_every_execute_route_refuses_a_command_the_kernel_would_refuse(
         assert answer.status_code == 400, f"{route}: {answer.status_code} {answer.text[:200]}"
         message = answer.json()["message"]
         assert "NUL" in message if "\x00" in command else str(MAX_COMMAND_BYTES) in message
+
+
+def big_json(size: int) -> bytes:
+    """A valid JSON benchmark body of ``size`` bytes (a long name)."""
+    frame = b'{"name": ""}'
+    return b'{"name": "' + b"x" * (size - len(frame)) + b'"}'
+
+
+def assert_too_large(answer: httpx.Response) -> None:
+    assert answer.status_code == 413, f"{answer.status_code} {answer.text[:200]}"
+    assert answer.json()["error"] == "payload_too_large"
+    assert "16 MiB" in answer.json()["message"]
+
+
+async def test_a_body_over_the_limit_is_413_and_creates_nothing(
+    client: httpx.AsyncClient, state: ServerState
+) -> None:
+    body = big_json(MAX_BODY_BYTES + 1)
+    headers = {"content-type": "application/json"}
+    assert_too_large(await client.post("/v1/benchmarks", content=body, headers=headers))
+    pulled = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        # No Content-Length: the server counts the bytes as they come.
+        nonlocal pulled
+        for start in range(0, len(body), MiB):
+            pulled += 1
+            yield body[start : start + MiB]
+        for _ in range(100):  # and keeps sending: the server must stop reading
+            pulled += 1
+            yield b" " * MiB
+
+    assert_too_large(await client.post("/v1/benchmarks", content=chunks(), headers=headers))
+    assert pulled <= MAX_BODY_BYTES // MiB + 2, f"the server read {pulled} MiB"
+    assert state.store.count("benchmark") == 0
+    at_limit = await client.post(
+        "/v1/benchmarks", content=big_json(MAX_BODY_BYTES), headers=headers
+    )
+    assert at_limit.status_code != 413, at_limit.text[:200]
+
+
+async def test_file_transfers_may_be_larger_than_json_bodies(client: httpx.AsyncClient) -> None:
+    files = {"file": ("f", b"\0" * (MAX_BODY_BYTES + MiB))}
+    upload = await client.post("/v1/devboxes/nope/upload_file", data={"path": "f"}, files=files)
+    assert upload.status_code == 404, upload.text[:200]  # read whole, then no such devbox
+    write = await client.post(
+        "/v1/devboxes/nope/write_file_contents",
+        json={"file_path": "f", "contents": "x" * (MAX_BODY_BYTES + MiB)},
+    )
+    assert write.status_code == 404, write.text[:200]
+    assert body_limit("/v1/devboxes/x/upload_file") == MAX_UPLOAD_BYTES > MAX_BODY_BYTES
+
+
+async def test_a_declared_length_over_the_limit_is_refused_before_reading() -> None:
+    read = False
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal read
+        read = True
+
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        raise AssertionError("the body was read")
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    length = str(MAX_UPLOAD_BYTES + 1).encode()
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/v1/devboxes/x/upload_file",
+        "headers": [(b"content-length", length)],
+    }
+    await BodyLimitMiddleware(app)(scope, receive, send)
+    assert not read
+    assert sent[0]["status"] == 413
