@@ -47,3 +47,36 @@ def check_env(env: Mapping[str, str] | None, field: str) -> None:
             raise InvalidRequest(
                 f"{field}: the value of {shown} must not contain a NUL character (\\u0000)"
             )
+
+
+#: Bounds of a resource's ``metadata`` ({str: str}); the contract sets none. Every list call
+#: answers the metadata of each item, so it must stay small.
+MAX_METADATA_KEY_CHARS = 256
+MAX_METADATA_VALUE_CHARS = 4096
+MAX_METADATA_BYTES = 64 * 1024
+
+
+def metadata_problem(metadata: Mapping[object, object]) -> str | None:
+    """Why ``metadata`` is over the bounds (a message naming the limit), or None."""
+    total = 0
+    for key, value in metadata.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            continue  # the type is the body model's to refuse
+        if len(key) > MAX_METADATA_KEY_CHARS:
+            return (
+                f"metadata: key {key[:50]!r}... is {len(key)} characters; keys may have at "
+                f"most {MAX_METADATA_KEY_CHARS}"
+            )
+        if len(value) > MAX_METADATA_VALUE_CHARS:
+            return (
+                f"metadata: the value of {key[:50]!r} is {len(value)} characters; values may "
+                f"have at most {MAX_METADATA_VALUE_CHARS}"
+            )
+        total += len(key.encode("utf-8", "surrogatepass"))
+        total += len(value.encode("utf-8", "surrogatepass"))
+    if total > MAX_METADATA_BYTES:
+        return (
+            f"metadata: its keys and values are {total} bytes (UTF-8); at most "
+            f"{MAX_METADATA_BYTES} bytes (64 KiB) are allowed"
+        )
+    return None

@@ -3,7 +3,8 @@
 ``json.loads`` accepts ``"\\ud800"`` and hands back a ``str`` that cannot be encoded as UTF-8:
 stored, it made every later answer that shows it fail (500, and a reset connection). Every
 router uses ``JSONRoute``, whose request refuses such a body as invalid JSON (400) before any
-handler runs.
+handler runs. A top-level ``metadata`` over the bounds of ``_input_limits`` is refused (400)
+here too, for every route that takes one.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
+
+from runloop_nb.local._input_limits import metadata_problem
 
 SURROGATE_MESSAGE = (
     "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not Unicode text; "
@@ -52,6 +55,10 @@ class StrictJSONRequest(Request):
             body = await self.body()
             value = json.loads(body)
             refuse_surrogates(value, body)
+            metadata = value.get("metadata") if isinstance(value, dict) else None
+            if isinstance(metadata, dict) and (problem := metadata_problem(metadata)):
+                # FastAPI passes an HTTPException raised while reading the body on as it is.
+                raise HTTPException(status_code=400, detail=problem)
             self._json = value
         return self._json
 

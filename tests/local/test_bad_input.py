@@ -27,7 +27,12 @@ from runloop_nb.local._app import (
     body_limit,
     create_app,
 )
-from runloop_nb.local._input_limits import MAX_COMMAND_BYTES
+from runloop_nb.local._input_limits import (
+    MAX_COMMAND_BYTES,
+    MAX_METADATA_BYTES,
+    MAX_METADATA_KEY_CHARS,
+    MAX_METADATA_VALUE_CHARS,
+)
 from runloop_nb.local._state import ServerState
 
 HOSTILE_IDS = ["nope", "x" * 5000, "ünï©ødé-☃", "a\x00b", "../../etc/passwd", "bmd_' OR 1=1 --"]
@@ -314,3 +319,36 @@ async def test_a_declared_length_over_the_limit_is_refused_before_reading() -> N
     await BodyLimitMiddleware(app)(scope, receive, send)
     assert not read
     assert sent[0]["status"] == 413
+
+
+@pytest.mark.parametrize(
+    ("metadata", "named"),
+    [
+        ({"k" * (MAX_METADATA_KEY_CHARS + 1): "v"}, str(MAX_METADATA_KEY_CHARS)),
+        ({"k": "v" * (MAX_METADATA_VALUE_CHARS + 1)}, str(MAX_METADATA_VALUE_CHARS)),
+        ({f"k{i}": "v" * 4000 for i in range(17)}, str(MAX_METADATA_BYTES)),
+    ],
+    ids=["long-key", "long-value", "too-many-bytes"],
+)
+async def test_metadata_over_its_bounds_is_a_400_naming_the_limit(
+    client: httpx.AsyncClient, state: ServerState, metadata: dict[str, str], named: str
+) -> None:
+    scenario = await create_scenario(client, "meta")
+    for method, path, body in (
+        ("POST", "/v1/benchmarks", {"name": "b"}),
+        ("POST", "/v1/devboxes", {}),
+        ("POST", f"/v1/scenarios/{scenario['id']}", {}),
+        ("POST", "/v1/scenarios/start_run", {"scenario_id": scenario["id"]}),
+    ):
+        answer = await client.request(method, path, json={**body, "metadata": metadata})
+        assert answer.status_code == 400, f"{path}: {answer.status_code} {answer.text[:200]}"
+        assert answer.json()["error"] == "bad_request"
+        message = answer.json()["message"]
+        assert named in message, message
+        assert message.startswith("metadata:"), message
+    for kind in ("benchmark", "devbox", "scenario_run"):
+        assert state.store.count(kind) == 0, f"metadata over its bounds created a {kind}"
+    assert (await client.get(f"/v1/scenarios/{scenario['id']}")).json()["metadata"] == {}
+    at_bounds = {f"k{i:03}": "v" * 4000 for i in range(16)}
+    created = await client.post("/v1/benchmarks", json={"name": "b", "metadata": at_bounds})
+    assert created.status_code == 200, created.text[:200]
