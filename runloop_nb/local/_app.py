@@ -19,10 +19,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runloop_nb.local._errors import ServerError
 from runloop_nb.local._idempotency import IdempotencyMiddleware
+from runloop_nb.local._json_body import SURROGATE_MESSAGE
 from runloop_nb.local._state import ServerState
 from runloop_nb.local.routes import all_routers
 
@@ -52,6 +53,8 @@ def create_app(state: ServerState) -> FastAPI:
         app.include_router(router)
     # Added last = outermost: the token is checked before an idempotent answer is replayed.
     app.add_middleware(IdempotencyMiddleware, cache=lambda: state.idempotency)
+    # Outside the idempotency cache (which keeps the body), inside auth (401 comes first).
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(BearerAuthMiddleware, token=state.token)
     return app
 
@@ -81,6 +84,94 @@ class BearerAuthMiddleware:
         return False
 
 
+MiB = 1024 * 1024
+#: Largest request body, in bytes: JSON bodies are small; file transfers get more.
+MAX_BODY_BYTES = 16 * MiB
+#: ``write_file_contents`` carries the file in JSON; the contract's read_file_contents is
+#: "meant for files up to about 100 MB", so writes get the same room.
+MAX_WRITE_FILE_BYTES = 128 * MiB
+#: ``upload_file`` is multipart, which is spooled to disk as it arrives.
+MAX_UPLOAD_BYTES = 512 * MiB
+
+
+def body_limit(path: str) -> int:
+    """The largest body accepted on ``path``."""
+    if path.endswith("/upload_file"):
+        return MAX_UPLOAD_BYTES
+    if path.endswith("/write_file_contents"):
+        return MAX_WRITE_FILE_BYTES
+    return MAX_BODY_BYTES
+
+
+class BodyLimitMiddleware:
+    """Answer 413 JSON to a request body larger than ``body_limit(path)``.
+
+    A ``Content-Length`` over the limit is refused before the body is read. Otherwise (chunked
+    bodies, or a client sending more than it announced) the bytes are counted as the app reads
+    them, never buffered here: past the limit the app is told the client went away, and whatever
+    it answers to that is replaced by the 413.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = body_limit(scope["path"])
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _too_large(limit)(scope, receive, send)
+            return
+        received = 0
+        exceeded = False
+        replied = False
+
+        async def counted() -> Message:
+            nonlocal received, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: Message) -> None:
+            nonlocal replied
+            if not exceeded:
+                await send(message)
+            elif not replied:
+                replied = True
+                await _too_large(limit)(scope, receive, send)
+
+        await self.app(scope, counted, guarded)
+        if exceeded and not replied:
+            await _too_large(limit)(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _too_large(limit: int) -> JSONResponse:
+    message = (
+        f"The request body is larger than {limit // MiB} MiB, the most this endpoint accepts "
+        f"(JSON bodies {MAX_BODY_BYTES // MiB} MiB, write_file_contents "
+        f"{MAX_WRITE_FILE_BYTES // MiB} MiB, upload_file {MAX_UPLOAD_BYTES // MiB} MiB)."
+    )
+    return JSONResponse(error_body("payload_too_large", message), status_code=413)
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServerError)
     async def _domain(_: Request, exc: ServerError) -> JSONResponse:
@@ -96,7 +187,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
         message = str(exc.detail)
         if exc.status_code == 404:
             message = "No such endpoint. See the Runloop API reference for the paths that exist."
@@ -116,7 +209,11 @@ def validation_message(errors: Any) -> str:
     parts = []
     for error in list(errors)[:5]:
         if error.get("type") == "json_invalid":
-            parts.append("the body is not valid JSON; send a JSON object")
+            reason = (error.get("ctx") or {}).get("error")
+            if reason == SURROGATE_MESSAGE:
+                parts.append(f"the body is not valid JSON: {reason}")
+            else:
+                parts.append("the body is not valid JSON; send a JSON object")
             continue
         location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
         if error.get("type") == "missing" and location == "body":

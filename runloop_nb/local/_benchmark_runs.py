@@ -23,6 +23,7 @@ from typing import Any
 from runloop_nb.local._benchmarks import BenchmarkService
 from runloop_nb.local._errors import IllegalState, InvalidRequest, NotFound
 from runloop_nb.local._ids import new_id
+from runloop_nb.local._input_limits import check_env
 from runloop_nb.local._listing import PageParams, store_page
 from runloop_nb.local._runs import BENCHMARK_RUN_KIND, LIVE_STATES, RunService, now_ms
 from runloop_nb.local._store import Doc, Store
@@ -46,6 +47,7 @@ class BenchmarkRunService:
         if benchmark["status"] != "active":
             raise IllegalState(f"Benchmark {benchmark['id']} is archived; it cannot be run.")
         profile = params.run_profile or RunProfile()
+        check_env(profile.env_vars, "runProfile.envVars")
         env = profile.env_vars or {}
         missing = [v for v in benchmark.get("required_environment_variables") or [] if v not in env]
         if missing:

@@ -35,6 +35,7 @@ from runloop_nb.local._devbox_start import SourceResolver, keep_alive_seconds, l
 from runloop_nb.local._errors import Conflict, IllegalState, NotFound, SandboxUnavailable
 from runloop_nb.local._executions import ExecutionService
 from runloop_nb.local._ids import new_id
+from runloop_nb.local._input_limits import check_env
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox, SandboxMode, create_sandbox, detect_mode
@@ -122,6 +123,7 @@ class DevboxService:
             InvalidRequest: bad launch_parameters, or an unknown snapshot/blueprint.
             SandboxUnavailable: no real sandbox can be made here (and none other was asked for).
         """
+        check_env(params.environment_variables, "environment_variables")
         mode = sandbox_mode()
         launch = params.launch_parameters.to_wire() if params.launch_parameters else {}
         limits = limits_of(launch)

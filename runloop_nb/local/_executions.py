@@ -21,6 +21,7 @@ from runloop_nb.local._devbox_records import Doc, now_ms
 from runloop_nb.local._errors import NotFound
 from runloop_nb.local._exec_output import read_all, read_chunk, tail_lines
 from runloop_nb.local._ids import new_id
+from runloop_nb.local._input_limits import check_command
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox
 from runloop_nb.local.sandbox._base import read_exit_status
@@ -56,8 +57,10 @@ class ExecutionService:
         execution instead (so a retried ``execute`` never runs a command twice).
 
         Raises:
+            InvalidRequest: a command the kernel would refuse (NUL, longer than 128 KiB).
             NotFound: no such devbox. IllegalState: the devbox is not running.
         """
+        check_command(command)
         if command_id is None:
             return await self._start(devbox_id, command, attach_stdin, None)
         key = f"{devbox_id}/{command_id}"

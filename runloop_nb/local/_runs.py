@@ -28,6 +28,7 @@ from runloop_nb.local._benchmarks import BenchmarkService
 from runloop_nb.local._devboxes import DevboxService
 from runloop_nb.local._errors import IllegalState, InvalidRequest, NotFound, ServerError
 from runloop_nb.local._ids import new_id
+from runloop_nb.local._input_limits import check_env
 from runloop_nb.local._listing import PageParams, store_page
 from runloop_nb.local._run_devbox import devbox_params, require_env
 from runloop_nb.local._scenarios import ScenarioService
@@ -79,6 +80,7 @@ class RunService:
             raise IllegalState(f"Scenario {scenario['id']} is archived; unarchive it to run it.")
         benchmark_run = self._benchmark_run_for(params.benchmark_run_id, scenario["id"])
         profile = params.run_profile or RunProfile()
+        check_env(profile.env_vars, "runProfile.envVars")
         env = {
             **((benchmark_run or {}).get("environment_variables") or {}),
             **(profile.env_vars or {}),

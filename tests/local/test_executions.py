@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
+from runloop_nb.local._input_limits import MAX_COMMAND_BYTES
+from runloop_nb.local.routes import executions as routes
 from runloop_nb.wire import ExecutionUpdateChunk, ExecutionView
 
 # --import-mode=importlib puts no test folder on sys.path; the harness is a sibling module.
@@ -221,6 +224,24 @@ async def test_sse_resumes_after_an_offset_without_repeating_or_losing_bytes(
     assert (await api.get(url, params={"offset": "-1"})).status_code == 400
 
 
+async def test_execute_refuses_a_bad_last_n_before_running_the_command(
+    api: httpx.AsyncClient,
+) -> None:
+    box = await running_devbox(api)
+    for bad in ("-1", "many"):
+        answer = await api.post(
+            f"/v1/devboxes/{box['id']}/execute",
+            json={"command": "touch /tmp/ran"},
+            params={"last_n": bad},
+        )
+        assert answer.status_code == 400, answer.text
+        assert "last_n" in answer.json()["message"]
+    logs = (await api.get(f"/v1/devboxes/{box['id']}/logs")).json()["logs"]
+    assert logs == []
+    check = await run(api, box["id"], "test -e /tmp/ran")
+    assert check["exit_status"] == 1
+
+
 async def test_logs_list_each_command_with_its_exit_code(api: httpx.AsyncClient) -> None:
     box = await running_devbox(api)
     first = await run(api, box["id"], "true")
@@ -247,3 +268,42 @@ async def test_output_stays_readable_after_the_devbox_shuts_down(api: httpx.Asyn
     ended = (await api.get(f"{base}/{running_id}")).json()
     assert (ended["status"], ended["exit_status"]) == ("completed", 137)
     assert (await api.get(f"{base}/exn_missing")).status_code == 404
+
+
+async def test_a_command_at_the_byte_bound_runs_and_one_byte_more_is_refused(
+    api: httpx.AsyncClient,
+) -> None:
+    box = await running_devbox(api)
+    longest = "echo ok #" + "x" * (MAX_COMMAND_BYTES - len("echo ok #"))
+    view = await run(api, box["id"], longest)
+    assert (view["exit_status"], view["stdout"]) == (0, "ok\n")
+    answer = await api.post(f"/v1/devboxes/{box['id']}/execute", json={"command": longest + "x"})
+    assert answer.status_code == 400, answer.text[:300]
+    logs = (await api.get(f"/v1/devboxes/{box['id']}/logs")).json()["logs"]
+    commands = {entry.get("cmd") for entry in logs}
+    assert longest in commands
+    assert longest + "x" not in commands
+
+
+async def test_execute_sync_answers_the_running_state_when_its_hold_runs_out(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = await running_devbox(api)
+    quick = await api.post(f"/v1/devboxes/{box['id']}/execute_sync", json={"command": "echo hi"})
+    assert quick.json() == {
+        "devbox_id": box["id"],
+        "exit_status": 0,
+        "stdout": "hi\n",
+        "stderr": "",
+    }
+    monkeypatch.setattr(routes, "SYNC_HOLD_SECONDS", 0.2, raising=False)
+    request = api.post(f"/v1/devboxes/{box['id']}/execute_sync", json={"command": "sleep 60"})
+    answer = await asyncio.wait_for(request, timeout=10)
+    assert answer.status_code == 200, answer.text
+    view = answer.json()
+    assert view["status"] == "running"
+    assert "exit_status" not in view
+    killed = await api.post(f"/v1/devboxes/{box['id']}/executions/{view['execution_id']}/kill")
+    assert killed.status_code == 200, killed.text
+    done = await wait_done(api, box["id"], view["execution_id"])
+    assert done["status"] == "completed"

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
 from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, benchmark_run_zip
 from runloop_nb.local._state import ServerState, get_state
 
-router = APIRouter(prefix="/v1/benchmark_runs", tags=["benchmark runs"])
+router = APIRouter(prefix="/v1/benchmark_runs", tags=["benchmark runs"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 Page = Annotated[PageParams, Depends(page_params)]

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import (
@@ -16,7 +17,7 @@ from runloop_nb.wire import (
     UpdateScenariosParams,
 )
 
-router = APIRouter(prefix="/v1/benchmarks", tags=["benchmarks"])
+router = APIRouter(prefix="/v1/benchmarks", tags=["benchmarks"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 Page = Annotated[PageParams, Depends(page_params)]

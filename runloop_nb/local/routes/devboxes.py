@@ -9,11 +9,12 @@ from fastapi import APIRouter, Body, Depends, Query
 from runloop_nb.local._devbox_records import ALL_STATUSES, public_view
 from runloop_nb.local._devboxes import KIND, MAX_WAIT_SECONDS, DevboxService
 from runloop_nb.local._errors import InvalidRequest, RequestTimeout
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params, parse_bool, store_page
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import DevboxCreateParams, DevboxUpdateParams, WaitForStatusParams
 
-router = APIRouter(prefix="/v1/devboxes", tags=["devboxes"])
+router = APIRouter(prefix="/v1/devboxes", tags=["devboxes"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 

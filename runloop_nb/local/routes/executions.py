@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from runloop_nb.local._errors import InvalidRequest, RequestTimeout, ServerError
 from runloop_nb.local._executions import MAX_WAIT_SECONDS, ExecutionService
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import (
     DEFAULT_LAST_N,
@@ -23,10 +24,12 @@ from runloop_nb.wire import (
     SendStdInParams,
 )
 
-router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["executions"])
+router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["executions"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 LastN = Annotated[str | None, Query()]
+#: How long execute_sync holds the request for the command to finish.
+SYNC_HOLD_SECONDS = MAX_WAIT_SECONDS
 
 
 def _executions(state: ServerState) -> ExecutionService:
@@ -52,6 +55,9 @@ async def execute(
     """Start (or, for a known ``command_id``, find) a command; wait up to ``optimistic_timeout``
     (≤25 s) and answer the finished result, or the running status if it is still going."""
     service = _executions(state)
+    # Validate every input before the command runs: a 400 after the fact would leave a
+    # command running that the caller believes was refused.
+    lines = _last_n(last_n)
     doc = await service.start(
         devbox_id,
         params.command,
@@ -61,7 +67,7 @@ async def execute(
     wait = params.optimistic_timeout
     hold = min(DEFAULT_OPTIMISTIC_TIMEOUT if wait is None else wait, MAX_WAIT_SECONDS)
     done = await service.wait(devbox_id, doc["id"], ["completed"], hold)
-    return service.view(done or service.get(devbox_id, doc["id"]), last_n=_last_n(last_n))
+    return service.view(done or service.get(devbox_id, doc["id"]), last_n=lines)
 
 
 @router.post("/execute_async")
@@ -73,11 +79,19 @@ async def execute_async(state: State, devbox_id: str, params: ExecuteAsyncParams
 
 @router.post("/execute_sync")
 async def execute_sync(state: State, devbox_id: str, params: ExecuteSyncParams) -> dict[str, Any]:
-    """Deprecated: run to completion and answer the whole output."""
+    """Deprecated: run and answer the whole output (DevboxExecutionDetailView) if the command
+    finishes within the hold (``SYNC_HOLD_SECONDS``, the 25 s of the other long-polls).
+
+    A command still running then is not killed: the answer is its current state, the
+    DevboxAsyncExecutionDetailView ``execute`` answers when its wait runs out (``status``
+    ``running`` and the ``execution_id`` to wait on). Not a 408: clients retry 408, and a
+    retried execute_sync (which has no ``command_id``) would run the command again.
+    """
     service = _executions(state)
     doc = await service.start(devbox_id, params.command)
-    while (done := await service.wait(devbox_id, doc["id"], ["completed"], 60.0)) is None:
-        pass
+    done = await service.wait(devbox_id, doc["id"], ["completed"], SYNC_HOLD_SECONDS)
+    if done is None:
+        return service.view(service.get(devbox_id, doc["id"]))
     return service.detail(done)
 
 

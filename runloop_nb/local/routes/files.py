@@ -15,11 +15,12 @@ from fastapi.responses import PlainTextResponse, Response
 
 from runloop_nb.local._devboxes import DevboxService
 from runloop_nb.local._errors import InvalidRequest, ServerError
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.local.sandbox import Sandbox
 from runloop_nb.wire import DownloadFileParams, ReadFileParams, WriteFileParams
 
-router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["files"])
+router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["files"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 HOME = "/home/user"

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
 from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, scenario_run_zip
 from runloop_nb.local._state import ServerState, get_state
 
-router = APIRouter(prefix="/v1/scenarios/runs", tags=["scenario runs"])
+router = APIRouter(prefix="/v1/scenarios/runs", tags=["scenario runs"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 Page = Annotated[PageParams, Depends(page_params)]

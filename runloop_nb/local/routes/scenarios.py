@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import ScenarioCreateParams, ScenarioStartRunParams, ScenarioUpdateParams
 
-router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
+router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 Page = Annotated[PageParams, Depends(page_params)]

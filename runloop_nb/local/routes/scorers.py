@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import ScorerCreateParams, ScorerUpdateParams
 
-router = APIRouter(prefix="/v1/scenarios/scorers", tags=["scorers"])
+router = APIRouter(prefix="/v1/scenarios/scorers", tags=["scorers"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 Page = Annotated[PageParams, Depends(page_params)]

@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request
 
 from runloop_nb.local._errors import InvalidRequest
+from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, list_page, page_params
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import SnapshotDiskParams, SnapshotUpdateParams
 
-router = APIRouter(prefix="/v1/devboxes", tags=["snapshots"])
+router = APIRouter(prefix="/v1/devboxes", tags=["snapshots"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 _METADATA_KEY = re.compile(r"^metadata\[([^\]]+)\](\[in\])?$")
