@@ -100,7 +100,10 @@ class BwrapSandbox(AgentSandbox):
 
         ctl = self.root / "ctl"
         tmp_bytes = min(self.limits.disk_mb, self.limits.memory_mb // 2) * 1024 * 1024
-        args = [bwrap_binary(), "--unshare-all", "--die-with-parent", "--new-session"]
+        # --disable-userns: code in the devbox may not make user namespaces of its own (nested
+        # namespaces are kernel attack surface and would let it map other uids).
+        args = [bwrap_binary(), "--unshare-all", "--unshare-user", "--disable-userns"]
+        args += ["--die-with-parent", "--new-session"]
         args += ["--hostname", "devbox", "--ro-bind", "/usr", "/usr", *_root_links()]
         args += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
         for entry in ETC_ENTRIES:

@@ -73,7 +73,8 @@ def bwrap_problem() -> str | None:
     drop = Identity(probe_uid, probe_uid, switch=os.geteuid() == 0).preexec()
     try:
         bwrap = str(runtime().bwrap)
-        argv = [bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]
+        argv = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns"]  # as devboxes
+        argv += ["--die-with-parent", "--ro-bind", "/", "/", "true"]
         result = subprocess.run(
             argv, capture_output=True, timeout=10, check=False, preexec_fn=drop, cwd="/"
         )

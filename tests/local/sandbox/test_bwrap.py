@@ -113,3 +113,10 @@ async def test_a_failed_start_says_why_and_leaves_nothing(base_dir: Path) -> Non
     assert not sandbox.alive()
     assert agent_sandbox(sandbox).cgroups.directories == []
     await sandbox.shutdown()
+
+
+async def test_no_nested_user_namespaces(box: Sandbox) -> None:
+    status, _, err = await run(box, "unshare -U true")
+    assert status != 0
+    assert b"unshare failed" in err
+    assert (await run(box, "echo still-fine"))[:2] == (0, b"still-fine\n")
