@@ -332,7 +332,8 @@ class DevboxService:
             with contextlib.suppress(Exception):
                 await sandbox.shutdown(keep_disk=True)
         await self.executions.end_all(devbox_id, sandbox)
-        shutil.rmtree(self.exec_root(devbox_id) / "home", ignore_errors=True)
+        # Off the event loop: a large home takes seconds to delete, and every client would wait.
+        await asyncio.to_thread(shutil.rmtree, self.exec_root(devbox_id) / "home", True)
         release_recorded(self.exec_root(devbox_id), devbox_id)
         self._idle_deadline.pop(devbox_id, None)
         self._save(set_status(doc, status, failure_reason=failure_reason))

@@ -319,3 +319,32 @@ async def test_no_sandbox_means_a_503_that_says_why_not_an_unsandboxed_devbox(
     assert "denied" in body["message"]
     assert "RUNLOOP_NB_SANDBOX=unsandboxed" in body["message"]
     assert (await api.get("/v1/devboxes")).json()["devboxes"] == before  # nothing was made
+
+
+async def test_deleting_a_devbox_disk_does_not_stall_other_requests(
+    api: httpx.AsyncClient, monkeypatch: Any
+) -> None:
+    import shutil
+    import threading
+
+    from runloop_nb.local import _devboxes
+
+    box = await running_devbox(api)
+    deleting, answered = threading.Event(), threading.Event()
+    released_by_the_answer: list[bool] = []
+    real_rmtree = shutil.rmtree
+
+    def slow_rmtree(path: Any, ignore_errors: bool = False) -> None:  # a huge home, say
+        deleting.set()
+        released_by_the_answer.append(answered.wait(timeout=5))  # False: nobody was answered
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(_devboxes.shutil, "rmtree", slow_rmtree)
+    shutdown = asyncio.ensure_future(api.post(f"/v1/devboxes/{box['id']}/shutdown"))
+    while not deleting.is_set():
+        await asyncio.sleep(0.01)
+    other = await api.get("/v1/devboxes", timeout=5)  # answered while the delete is under way
+    answered.set()
+    assert other.status_code == 200
+    assert (await shutdown).json()["status"] == "shutdown"
+    assert released_by_the_answer == [True]
