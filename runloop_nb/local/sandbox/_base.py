@@ -5,10 +5,11 @@ calls a ``Sandbox`` for everything that touches processes or the devbox's disk. 
 implementations exist: ``bwrap`` (the default, a real isolation boundary) and ``unsandboxed`` (a
 clearly flagged fallback for hosts without user namespaces).
 
-On-disk layout under ``root`` (a directory the server owns, one per devbox)::
+On-disk layout under ``root`` (a directory the server owns, one per devbox, 0711)::
 
-    root/home/          the devbox's /home/user, kept on disk across suspend/resume
-    root/ctl/           control directory (agent socket, per-execution output files)
+    root/home/          the devbox's /home/user (0700), kept on disk across suspend/resume
+    root/ctl/           control directory (0711)
+    root/ctl/sock/      the agent's listening socket, made by the server (0700, never in the devbox)
     root/ctl/exec/<execution_id>/{stdout,stderr,exit}
 
 ``stdout``/``stderr`` hold the exact bytes written by the command (up to ``OUTPUT_CAP_BYTES``
