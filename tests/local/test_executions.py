@@ -129,6 +129,21 @@ async def test_execute_sync_answers_the_whole_output(api: httpx.AsyncClient) -> 
     assert refused.status_code == 400
 
 
+async def test_execute_sync_streams_large_output_exactly(api: httpx.AsyncClient) -> None:
+    # The detail JSON is sent in pieces (64 KiB of output at a time, escaped one by one).
+    box = await running_devbox(api)
+    command = 'python3 -c \'import sys; sys.stdout.write("é\\"\\\\\\t" * 800000)\'; echo err >&2'
+    answer = await api.post(f"/v1/devboxes/{box['id']}/execute_sync", json={"command": command})
+    assert answer.headers["content-type"] == "application/json"
+    detail = answer.json()
+    assert detail == {
+        "devbox_id": box["id"],
+        "exit_status": 0,
+        "stdout": 'é"\\\t' * 800000,
+        "stderr": "err\n",
+    }
+
+
 async def test_last_n_keeps_the_last_lines_and_flags_truncation(api: httpx.AsyncClient) -> None:
     box = await running_devbox(api)
     view = await run(api, box["id"], "seq 1 150; seq 1 3 >&2")

@@ -41,8 +41,9 @@ _EXECUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-#: Directories under a devbox's root, and their modes.
-_LAYOUT = (("", 0o711), ("home", 0o700), ("ctl", 0o711), ("ctl/exec", 0o711), ("ctl/sock", 0o700))
+#: Directories under a devbox's root, and their modes. ``ctl/exec`` is searchable by the devbox's
+#: group only (its agent opens the output files there through an fd), ``ctl/sock`` by the server.
+_LAYOUT = (("", 0o711), ("home", 0o700), ("ctl", 0o711), ("ctl/exec", 0o710), ("ctl/sock", 0o700))
 
 
 class AgentSandbox(Sandbox, abc.ABC):
@@ -67,6 +68,8 @@ class AgentSandbox(Sandbox, abc.ABC):
             (root / directory).chmod(bits)
         self.identity: Identity = identity_for(root, devbox_id)
         self.identity.chown(self.home)  # ctl/sock stays the server's: see _channel
+        if self.identity.switch:
+            os.chown(root / "ctl" / "exec", -1, self.identity.gid)
         self._process: asyncio.subprocess.Process | None = None
         self._channel: AgentChannel | None = None
         self._watchdog: asyncio.Task[None] | None = None
@@ -79,7 +82,8 @@ class AgentSandbox(Sandbox, abc.ABC):
     async def _launch(self, config: dict[str, Any]) -> asyncio.subprocess.Process:
         """Start the agent (with ``config`` completed by the mode) and return the launcher.
 
-        ``config["listen_fd"]`` is the agent's listening socket: the launcher must pass it on.
+        ``config["listen_fd"]`` (the agent's listening socket) and ``config["exec_dir_fd"]`` (the
+        execution directory) are fds the launcher must pass on (``pass_fds``).
         """
 
     @abc.abstractmethod
@@ -109,11 +113,16 @@ class AgentSandbox(Sandbox, abc.ABC):
         self.cgroups = cgroups_for(self.devbox_id, self.limits, root_server=self.identity.switch)
         try:
             listener = listen_socket(self.root / "ctl" / "sock")
+            # The agent reaches the execution directories only by this fd: they are not
+            # mounted in the devbox, so its code cannot write output or exit statuses.
+            exec_fd = os.open(self.root / "ctl" / "exec", os.O_PATH | os.O_DIRECTORY)
             try:
-                config = self.agent_config() | {"listen_fd": listener.fileno()}
+                config = self.agent_config()
+                config |= {"listen_fd": listener.fileno(), "exec_dir_fd": exec_fd}
                 self._process = await self._launch(config)
             finally:
-                listener.close()  # the agent holds its own copy now
+                listener.close()  # the agent holds its own copies now
+                os.close(exec_fd)
             self._channel = AgentChannel(self.root / "ctl" / "sock")
             await self._await_agent()
         except BaseException:
@@ -310,8 +319,10 @@ class AgentSandbox(Sandbox, abc.ABC):
 
     async def _watch_disk(self) -> None:
         limit = self.limits.disk_mb * 1024 * 1024
+        exec_root = self.root / "ctl" / "exec"
         while self.alive():
-            used = await asyncio.to_thread(disk_usage, self.home)
+            # Output is host disk too: counted, so many capped executions cannot fill the host.
+            used = await asyncio.to_thread(lambda: disk_usage(self.home) + disk_usage(exec_root))
             if used > limit:
                 log.warning("devbox %s used %d bytes > disk_mb; stopping it", self.devbox_id, used)
                 self.failure_reason = "out_of_disk"

@@ -79,8 +79,13 @@ async def test_symlinks_planted_by_the_user_do_not_lead_out(
     assert secret.read_bytes() == b"host only"
 
 
-async def test_an_exit_symlink_planted_by_the_user_is_not_followed(sandbox: Sandbox) -> None:
-    inside = "/run/ctl/exec" if sandbox.mode == "bwrap" else str(sandbox.root / "ctl" / "exec")
+async def test_an_exit_symlink_planted_by_the_user_is_not_followed(
+    make_sandbox: MakeSandbox,
+) -> None:
+    # Only the unsandboxed mode's commands can reach the execution directories (bwrap devboxes
+    # do not have them mounted: tests/local/sandbox/test_output_integrity.py).
+    sandbox = await make_sandbox("unsandboxed")
+    inside = str(sandbox.root / "ctl" / "exec")
     plant = f"ln -s /etc/hostname {inside}/$RUNLOOP_NB_EXEC_ID/exit && sleep 30"
     await sandbox.exec("planted", plant)
     link = sandbox.exec_dir("planted") / "exit"
@@ -180,8 +185,9 @@ async def sandbox_setup(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="without root the devbox user is the server user")
-async def test_output_files_cannot_be_swapped_for_symlinks(sandbox: Sandbox) -> None:
-    inside = "/run/ctl/exec" if sandbox.mode == "bwrap" else str(sandbox.root / "ctl" / "exec")
+async def test_output_files_cannot_be_swapped_for_symlinks(make_sandbox: MakeSandbox) -> None:
+    sandbox = await make_sandbox("unsandboxed")  # bwrap: see test_output_integrity.py
+    inside = str(sandbox.root / "ctl" / "exec")
     swap = (
         f"cd {inside}/$RUNLOOP_NB_EXEC_ID || exit 9; echo before; ln -s /etc/hostname s; "
         "mv -f s stdout; rm -f stderr; ls -l stdout | cut -c1"

@@ -51,4 +51,5 @@ async def test_modes_of_the_devbox_folder(make_sandbox: MakeSandbox, mode: Sandb
 
     assert mode_of(box.root) == 0o711
     assert mode_of(box.home) == 0o700
+    assert mode_of(box.root / "ctl" / "exec") == 0o710  # the devbox's group (its agent) only
     assert not mode_of(output) & 0o007  # nothing for others
