@@ -157,9 +157,15 @@ class ExecutionService:
         return self.get(devbox_id, execution_id) if reached else None
 
     async def kill(self, devbox_id: str, execution_id: str) -> Doc:
-        """Kill the execution and every process it started; returns the completed record."""
+        """Kill the execution and every process it started; returns the completed record.
+
+        An execution whose shell has ended may have left processes running (``cmd &``, or a
+        fork bomb whose leader is gone): killing it kills those, in a running devbox.
+        """
         doc = self.get(devbox_id, execution_id)
         if doc["status"] == "completed":
+            if self._devboxes.record(devbox_id)["status"] == "running":
+                await self._devboxes.sandbox(devbox_id).kill(execution_id)
             return doc
         sandbox = self._devboxes.sandbox(devbox_id)
         await sandbox.kill(execution_id)

@@ -52,6 +52,10 @@ class Limits:
     max_file_mb: int = 1024
 
 
+class SandboxFailed(RuntimeError):
+    """The devbox failed under a call (its processes are stopped, ``failure_reason`` is set)."""
+
+
 def read_exit_status(exec_dir: Path) -> int | None:
     """The status in ``exec_dir/exit``, or None when absent or unreadable.
 
@@ -79,6 +83,8 @@ class Sandbox(abc.ABC):
     #: Why a limit stopped the devbox's processes (``"out_of_disk"``); None while healthy.
     #: Reset by ``start``.
     failure_reason: str | None = None
+    #: What a person should read about that failure (None: the reason says it all).
+    failure_message: str | None = None
 
     @property
     def home(self) -> Path:
@@ -118,6 +124,7 @@ class Sandbox(abc.ABC):
 
         Raises:
             RuntimeError: the devbox is not running.
+            SandboxFailed: the devbox failed under the call (any call that reaches its processes).
             ValueError: ``execution_id`` is malformed or already used, or ``env`` is not str->str.
         """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_nb.local.sandbox import Sandbox, SandboxMode
+from runloop_nb.local.sandbox import Sandbox, SandboxFailed, SandboxMode
 
 from ._helpers import agent_sandbox, pids_of_uid, pids_with, run, until
 from .conftest import MakeSandbox
@@ -195,3 +195,23 @@ async def test_output_files_cannot_be_swapped_for_symlinks(make_sandbox: MakeSan
     status, out, _ = await run(sandbox, swap)
     assert status == 0
     assert out == b"before\n-\n"  # still a regular file: the swap and the removal failed
+
+
+async def test_a_call_to_a_stopped_agent_fails_at_once_with_a_reason(
+    make_sandbox: MakeSandbox, mode: SandboxMode
+) -> None:
+    sandbox = await make_sandbox(mode)
+    agent_sandbox(sandbox)._watchdog.cancel()  # type: ignore[union-attr]  # the call must notice
+    # The command stops its agent only after the exec call was answered: on a cue from here.
+    await sandbox.exec("freeze", "mkfifo cue && read line < cue && kill -STOP $PPID")
+    await until((sandbox.home / "cue").exists)
+    await asyncio.to_thread((sandbox.home / "cue").write_text, "go\n")
+    await until(agent_sandbox(sandbox)._agent_stopped)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(SandboxFailed, match="stopped from inside the devbox"):
+        await sandbox.write_file("late.txt", b"x")
+    assert loop.time() - started < 5  # not the 60 s the call may take
+    assert not sandbox.alive()
+    assert sandbox.failure_reason == "execution_failed"
+    assert sandbox.exit_status("freeze") == 137

@@ -109,6 +109,7 @@ async def test_fork_bomb_is_bounded_and_killable(
     await sandbox.kill("bomb")
     assert sandbox.exit_status("bomb") is not None
     assert pids_with("bomb") == set()
+    assert (await run(sandbox, "/bin/echo after")) == (0, b"after\n", b"")  # it can fork again
 
 
 async def test_endless_printer_stops_at_the_output_cap(
