@@ -103,3 +103,24 @@ def _zombie_children(parent: int) -> bool:
                 if fields[0] == b"Z" and int(fields[1]) == parent:
                     return True
     return False
+
+
+def host_pid_of(launcher: int, namespace_pid: int) -> int | None:
+    """Pid of the launcher's descendant (or the launcher) that is ``namespace_pid`` in its own
+    pid namespace (the last ``NSpid`` entry); None if there is none."""
+    for pid in sorted({launcher} | descendants(proc_table(), [launcher])):
+        with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("NSpid:") and int(line.split()[-1]) == namespace_pid:
+                    return pid
+    return None
+
+
+def is_stopped(pid: int) -> bool:
+    """Whether ``pid`` sits in a stop (SIGSTOP, ``T``) or a tracing stop (``t``)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False  # gone, which the launcher's exit tells
+    return state in (b"T", b"t")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from runloop_nb.local.sandbox._agent_procs import descendants, proc_table
+from runloop_nb.local.sandbox._agent_procs import host_pid_of, is_stopped
 from runloop_nb.local.sandbox._base import (
     OUTPUT_CAP_BYTES,
     Limits,
@@ -138,7 +138,7 @@ class AgentSandbox(Sandbox, abc.ABC):
                 listener.close()  # the agent holds its own copies now
                 os.close(exec_fd)
             self._channel = AgentChannel(self.root / "ctl" / "sock")
-            self._agent_pid = _host_pid(self._process.pid, await self._await_agent())
+            self._agent_pid = host_pid_of(self._process.pid, await self._await_agent())
         except BaseException:
             await self._stop_all()  # nothing half-started stays behind (processes, cgroups)
             raise
@@ -351,14 +351,7 @@ class AgentSandbox(Sandbox, abc.ABC):
 
     def _agent_stopped(self) -> bool:
         """Whether the agent sits stopped (SIGSTOP) or in a tracing stop."""
-        if self._agent_pid is None:
-            return False
-        try:
-            with open(f"/proc/{self._agent_pid}/stat", "rb") as stat:
-                state = stat.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return False  # gone: the launcher's exit says so
-        return state in (b"T", b"t")
+        return self._agent_pid is not None and is_stopped(self._agent_pid)
 
     async def _fail(self, message: str) -> None:
         """The devbox cannot go on: stop its processes and say why (the reaper records it)."""
@@ -399,14 +392,3 @@ class AgentSandbox(Sandbox, abc.ABC):
         if self._channel is None or not self.alive():
             raise RuntimeError(f"devbox {self.devbox_id} is not running; start or resume it first")
         return self._channel
-
-
-def _host_pid(launcher: int, namespace_pid: int) -> int | None:
-    """Host pid of the launcher's descendant (or the launcher) that is ``namespace_pid`` in its
-    own pid namespace; None if not found (then nobody can tell it was stopped)."""
-    for pid in sorted({launcher} | descendants(proc_table(), [launcher])):
-        with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("NSpid:") and int(line.split()[-1]) == namespace_pid:
-                    return pid
-    return None
