@@ -8,17 +8,28 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from runloop_nb.local._benchmark_runs import STATES
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
-from runloop_nb.local._openapi import CHANGE, END, LIST, RETRIEVE, RETRIEVE_WITH_QUERY, media
+from runloop_nb.local._openapi import (
+    CHANGE,
+    END,
+    LIST,
+    RETRIEVE,
+    RETRIEVE_WITH_QUERY,
+    media,
+    one_of_param,
+)
 from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, benchmark_run_zip
+from runloop_nb.local._runs import STATES as SCENARIO_RUN_STATES
 from runloop_nb.local._state import ServerState, get_state
 
 router = APIRouter(prefix="/v1/benchmark_runs", tags=["benchmark runs"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
 Page = Annotated[PageParams, Depends(page_params)]
-StateFilter = Annotated[str | None, Query(alias="state")]
+StateFilter = Annotated[str | None, Query(alias="state"), one_of_param(STATES)]
+ScenarioRunState = Annotated[str | None, Query(alias="state"), one_of_param(SCENARIO_RUN_STATES)]
 Json = dict[str, Any]
 
 
@@ -43,7 +54,11 @@ async def retrieve_benchmark_run(state: State, run_id: str) -> Json:
 
 @router.get("/{run_id}/scenario_runs", responses=RETRIEVE_WITH_QUERY)
 async def list_benchmark_scenario_runs(
-    state: State, run_id: str, page: Page, run_state: StateFilter = None, search: str | None = None
+    state: State,
+    run_id: str,
+    page: Page,
+    run_state: ScenarioRunState = None,
+    search: str | None = None,
 ) -> Json:
     return state.benchmark_runs.scenario_runs(run_id, page, state=run_state, search=search)
 

@@ -106,7 +106,8 @@ async def write_file_contents(
 async def upload_file(
     state: State,
     devbox_id: str,
-    path: Annotated[str, Form()],
+    # An empty form field counts as missing (400): the schema says so.
+    path: Annotated[str, Form(min_length=1)],
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
     """Write the multipart ``file`` part, byte for byte, to ``path``."""

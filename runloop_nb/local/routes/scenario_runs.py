@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
-from runloop_nb.local._openapi import CHANGE, END, LIST, RETRIEVE, media
+from runloop_nb.local._openapi import CHANGE, END, LIST, RETRIEVE, media, one_of_param
 from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, scenario_run_zip
+from runloop_nb.local._runs import STATES
 from runloop_nb.local._state import ServerState, get_state
 
 router = APIRouter(prefix="/v1/scenarios/runs", tags=["scenario runs"], route_class=JSONRoute)
@@ -26,7 +27,7 @@ async def list_scenario_runs(
     page: Page,
     benchmark_run_id: str | None = None,
     scenario_id: str | None = None,
-    run_state: Annotated[str | None, Query(alias="state")] = None,
+    run_state: Annotated[str | None, Query(alias="state"), one_of_param(STATES)] = None,
     name: str | None = None,
     search: str | None = None,
 ) -> Json:
