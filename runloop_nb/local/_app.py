@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from runloop_nb.local._errors import ServerError
 from runloop_nb.local._idempotency import IdempotencyMiddleware
 from runloop_nb.local._json_body import SURROGATE_MESSAGE
+from runloop_nb.local._openapi import install_openapi
 from runloop_nb.local._state import ServerState
 from runloop_nb.local.routes import all_routers
 from runloop_nb.local.sandbox import SandboxFailed
@@ -49,6 +50,7 @@ def create_app(state: ServerState) -> FastAPI:
 
     app = FastAPI(title="runloop_nb local server", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.server = state
+    install_openapi(app)
     _add_error_handlers(app)
     for router in all_routers():
         app.include_router(router)

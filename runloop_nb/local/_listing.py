@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from runloop_nb.local._errors import InvalidRequest
+from runloop_nb.local._openapi import BOOLEAN_PARAM, integer_param
 from runloop_nb.local._store import Doc, Store
 
 DEFAULT_LIMIT = 20
@@ -59,11 +60,14 @@ def parse_bool(name: str, raw: str | None, *, default: bool) -> bool:
 
 
 def page_params(
-    limit: Annotated[str | None, Query()] = None,
+    limit: Annotated[str | None, Query(), integer_param(1, MAX_LIMIT)] = None,
     starting_after: Annotated[str | None, Query()] = None,
-    include_total_count: Annotated[str | None, Query()] = None,
+    include_total_count: Annotated[str | None, Query(), BOOLEAN_PARAM] = None,
 ) -> PageParams:
-    """FastAPI dependency: the validated paging query of a list endpoint (400 on bad values)."""
+    """FastAPI dependency: the validated paging query of a list endpoint (400 on bad values).
+
+    The values are parsed here, not by FastAPI, so that a bad one gets this 400 message and an
+    empty one the default; the schema still gives their types (``_openapi``)."""
     return PageParams(
         limit=parse_limit(limit),
         starting_after=starting_after or None,

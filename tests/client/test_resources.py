@@ -12,7 +12,23 @@ import pytest
 from _fake_cloud import FakeCloud
 
 from runloop_nb.client import RunloopClient
-from runloop_nb.wire import RunProfile
+from runloop_nb.wire import (
+    BenchmarkDefinitionsView,
+    BenchmarkRunView,
+    BenchmarkView,
+    DevboxLogsView,
+    DevboxSnapshotView,
+    DevboxView,
+    ExecutionDetailView,
+    ExecutionView,
+    ListView,
+    RunProfile,
+    ScenarioRunView,
+    ScenarioScorerView,
+    ScenarioView,
+    SnapshotStatusView,
+    WireModel,
+)
 
 BENCHMARK = {
     "id": "bmd_1",
@@ -77,9 +93,12 @@ class Row:
     method: str
     path: str
     answer: Any
+    #: The type the call answers (a wire model, or bytes/str/dict).
+    parsed: type
     query: dict[str, str] = field(default_factory=dict)
     body: Any = None
-    check: Callable[[Any], bool] = lambda result: result is not None
+    #: More about the result than ``sent_item`` (for answers that are not a wire model).
+    check: Callable[[Any], bool] | None = None
 
 
 def first(pager_call: Callable[[RunloopClient], Any]) -> Call:
@@ -96,6 +115,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/benchmarks",
         page("benchmarks", BENCHMARK),
+        parsed=BenchmarkView,
         query={"limit": "5", "name": "b", "include_total_count": "false"},
         check=lambda b: b.scenario_ids == ["scn_1"],
     ),
@@ -104,6 +124,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/benchmarks/list_public",
         page("benchmarks", BENCHMARK),
+        parsed=BenchmarkView,
         query={"search": "hum"},
     ),
     "benchmarks.retrieve": Row(
@@ -111,6 +132,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/benchmarks/bmd_1",
         BENCHMARK,
+        parsed=BenchmarkView,
         check=lambda b: b.id == "bmd_1",
     ),
     "benchmarks.create": Row(
@@ -118,6 +140,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/benchmarks",
         BENCHMARK,
+        parsed=BenchmarkView,
         body={"name": "b", "scenario_ids": ["scn_1"], "description": None},
     ),
     "benchmarks.update": Row(
@@ -125,6 +148,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/benchmarks/bmd_1",
         BENCHMARK,
+        parsed=BenchmarkView,
         body={"metadata": {}},
     ),
     "benchmarks.definitions": Row(
@@ -132,6 +156,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/benchmarks/bmd_1/definitions",
         page("scenarios", SCENARIO),
+        parsed=BenchmarkDefinitionsView,
         query={"limit": "2"},
         check=lambda v: v.scenarios[0].id == "scn_1",
     ),
@@ -144,6 +169,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/benchmarks/start_run",
         BENCH_RUN,
+        parsed=BenchmarkRunView,
         body={
             "benchmark_id": "bmd_1",
             "run_name": "r1",
@@ -156,6 +182,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/benchmarks/bmd_1/scenarios",
         BENCHMARK,
+        parsed=BenchmarkView,
         body={"scenarios_to_add": ["scn_2"]},
     ),
     # benchmark runs
@@ -164,6 +191,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/benchmark_runs",
         page("runs", BENCH_RUN),
+        parsed=BenchmarkRunView,
         query={"benchmark_id": "bmd_1", "state": "running"},
     ),
     "benchmark_runs.retrieve": Row(
@@ -171,24 +199,28 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/benchmark_runs/bmr_1",
         BENCH_RUN,
+        parsed=BenchmarkRunView,
     ),
     "benchmark_runs.complete": Row(
         lambda c: c.api.benchmark_runs.complete("bmr_1"),
         "POST",
         "/v1/benchmark_runs/bmr_1/complete",
         BENCH_RUN,
+        parsed=BenchmarkRunView,
     ),
     "benchmark_runs.cancel": Row(
         lambda c: c.api.benchmark_runs.cancel("bmr_1"),
         "POST",
         "/v1/benchmark_runs/bmr_1/cancel",
         BENCH_RUN,
+        parsed=BenchmarkRunView,
     ),
     "benchmark_runs.list_scenario_runs": Row(
         first(lambda c: c.api.benchmark_runs.list_scenario_runs("bmr_1", state="scored")),
         "GET",
         "/v1/benchmark_runs/bmr_1/scenario_runs",
         page("runs", RUN),
+        parsed=ScenarioRunView,
         query={"state": "scored"},
         check=lambda r: r.devbox_id == "dbx_1",
     ),
@@ -198,6 +230,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/scenarios",
         page("scenarios", SCENARIO),
+        parsed=ScenarioView,
         query={"benchmark_id": "bmd_1"},
     ),
     "scenarios.list_public": Row(
@@ -205,6 +238,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/scenarios/list_public",
         page("scenarios", SCENARIO),
+        parsed=ScenarioView,
         query={"limit": "1"},
     ),
     "scenarios.retrieve": Row(
@@ -212,6 +246,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/scenarios/scn_1",
         SCENARIO,
+        parsed=ScenarioView,
         check=lambda s: s.environment.working_directory == "/home/user/repo",
     ),
     "scenarios.create": Row(
@@ -224,6 +259,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/scenarios",
         SCENARIO,
+        parsed=ScenarioView,
         body={
             "name": "s",
             "input_context": {"problem_statement": "fix it"},
@@ -236,10 +272,15 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/scenarios/scn_1",
         SCENARIO,
+        parsed=ScenarioView,
         body={"reference_output": None},
     ),
     "scenarios.archive": Row(
-        lambda c: c.api.scenarios.archive("scn_1"), "POST", "/v1/scenarios/scn_1/archive", SCENARIO
+        lambda c: c.api.scenarios.archive("scn_1"),
+        "POST",
+        "/v1/scenarios/scn_1/archive",
+        SCENARIO,
+        parsed=ScenarioView,
     ),
     "scenarios.start_run": Row(
         lambda c: c.api.scenarios.start_run(
@@ -250,6 +291,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/scenarios/start_run",
         RUN,
+        parsed=ScenarioRunView,
         body={
             "scenario_id": "scn_1",
             "benchmark_run_id": "bmr_1",
@@ -263,31 +305,43 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/scenarios/runs",
         page("runs", RUN),
+        parsed=ScenarioRunView,
         query={"scenario_id": "scn_1"},
     ),
     "scenarios.runs.retrieve": Row(
-        lambda c: c.api.scenarios.runs.retrieve("scr_1"), "GET", "/v1/scenarios/runs/scr_1", RUN
+        lambda c: c.api.scenarios.runs.retrieve("scr_1"),
+        "GET",
+        "/v1/scenarios/runs/scr_1",
+        RUN,
+        parsed=ScenarioRunView,
     ),
     "scenarios.runs.score": Row(
-        lambda c: c.api.scenarios.runs.score("scr_1"), "POST", "/v1/scenarios/runs/scr_1/score", RUN
+        lambda c: c.api.scenarios.runs.score("scr_1"),
+        "POST",
+        "/v1/scenarios/runs/scr_1/score",
+        RUN,
+        parsed=ScenarioRunView,
     ),
     "scenarios.runs.complete": Row(
         lambda c: c.api.scenarios.runs.complete("scr_1"),
         "POST",
         "/v1/scenarios/runs/scr_1/complete",
         RUN,
+        parsed=ScenarioRunView,
     ),
     "scenarios.runs.cancel": Row(
         lambda c: c.api.scenarios.runs.cancel("scr_1"),
         "POST",
         "/v1/scenarios/runs/scr_1/cancel",
         RUN,
+        parsed=ScenarioRunView,
     ),
     "scenarios.runs.download_logs": Row(
         lambda c: c.api.scenarios.runs.download_logs("scr_1"),
         "POST",
         "/v1/scenarios/runs/scr_1/download_logs",
         httpx.Response(200, content=b"PK\x03\x04zip", headers={"content-type": "application/zip"}),
+        parsed=bytes,
         check=lambda data: data == b"PK\x03\x04zip",
     ),
     # scorers
@@ -296,6 +350,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/scenarios/scorers",
         SCORER,
+        parsed=ScenarioScorerView,
         body={"type": "my_scorer", "bash_script": "echo 1"},
     ),
     "scenarios.scorers.retrieve": Row(
@@ -303,12 +358,14 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/scenarios/scorers/sco_1",
         SCORER,
+        parsed=ScenarioScorerView,
     ),
     "scenarios.scorers.update": Row(
         lambda c: c.api.scenarios.scorers.update("sco_1", type="t2", bash_script="echo 0"),
         "POST",
         "/v1/scenarios/scorers/sco_1",
         SCORER,
+        parsed=ScenarioScorerView,
         body={"type": "t2", "bash_script": "echo 0"},
     ),
     "scenarios.scorers.list": Row(
@@ -316,6 +373,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/scenarios/scorers",
         page("scorers", SCORER),
+        parsed=ScenarioScorerView,
         query={"search": "my"},
     ),
     # devboxes
@@ -326,6 +384,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes",
         DEVBOX,
+        parsed=DevboxView,
         body={"name": "d", "launch_parameters": {"keep_alive_time_seconds": 60}},
     ),
     "devboxes.create_and_await_running": Row(
@@ -333,16 +392,22 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/create_and_await_running",
         DEVBOX,
+        parsed=DevboxView,
         body={"blueprint_name": "bp"},
     ),
     "devboxes.retrieve": Row(
-        lambda c: c.api.devboxes.retrieve("dbx_1"), "GET", "/v1/devboxes/dbx_1", DEVBOX
+        lambda c: c.api.devboxes.retrieve("dbx_1"),
+        "GET",
+        "/v1/devboxes/dbx_1",
+        DEVBOX,
+        parsed=DevboxView,
     ),
     "devboxes.list": Row(
         first(lambda c: c.api.devboxes.list(status="running")),
         "GET",
         "/v1/devboxes",
         page("devboxes", DEVBOX),
+        parsed=DevboxView,
         query={"status": "running"},
     ),
     "devboxes.update": Row(
@@ -350,6 +415,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1",
         DEVBOX,
+        parsed=DevboxView,
         body={"name": ""},
     ),
     "devboxes.shutdown": Row(
@@ -357,19 +423,29 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/shutdown",
         DEVBOX,
+        parsed=DevboxView,
         query={"force": "true"},
     ),
     "devboxes.suspend": Row(
-        lambda c: c.api.devboxes.suspend("dbx_1"), "POST", "/v1/devboxes/dbx_1/suspend", DEVBOX
+        lambda c: c.api.devboxes.suspend("dbx_1"),
+        "POST",
+        "/v1/devboxes/dbx_1/suspend",
+        DEVBOX,
+        parsed=DevboxView,
     ),
     "devboxes.resume": Row(
-        lambda c: c.api.devboxes.resume("dbx_1"), "POST", "/v1/devboxes/dbx_1/resume", DEVBOX
+        lambda c: c.api.devboxes.resume("dbx_1"),
+        "POST",
+        "/v1/devboxes/dbx_1/resume",
+        DEVBOX,
+        parsed=DevboxView,
     ),
     "devboxes.keep_alive": Row(
         lambda c: c.api.devboxes.keep_alive("dbx_1"),
         "POST",
         "/v1/devboxes/dbx_1/keep_alive",
         {},
+        parsed=dict,
         check=lambda r: r == {},
     ),
     "devboxes.execute": Row(
@@ -377,6 +453,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/execute",
         EXECUTION,
+        parsed=ExecutionView,
         query={"last_n": "5"},
         body={"command": "ls", "command_id": "cid"},
         check=lambda e: e.stdout == "hi\n",
@@ -386,6 +463,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/execute_async",
         EXECUTION,
+        parsed=ExecutionView,
         body={"command": "sleep 9", "attach_stdin": True},
     ),
     "devboxes.logs": Row(
@@ -393,6 +471,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/devboxes/dbx_1/logs",
         {"logs": [{"level": "info", "source": "exec", "timestamp_ms": 1, "message": "m"}]},
+        parsed=DevboxLogsView,
         query={"execution_id": "exn_1"},
         check=lambda v: v.logs[0].message == "m",
     ),
@@ -401,6 +480,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/read_file_contents",
         httpx.Response(200, text="héllo"),
+        parsed=str,
         body={"file_path": "a.txt"},
         check=lambda text: text == "héllo",
     ),
@@ -409,6 +489,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/write_file_contents",
         {"devbox_id": "dbx_1", "exit_status": 0, "stdout": "", "stderr": ""},
+        parsed=ExecutionDetailView,
         body={"file_path": "a.txt", "contents": "x"},
     ),
     "devboxes.download_file": Row(
@@ -416,6 +497,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/download_file",
         httpx.Response(200, content=b"\x00\xff"),
+        parsed=bytes,
         body={"path": "b.bin"},
         check=lambda data: data == b"\x00\xff",
     ),
@@ -424,6 +506,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/snapshot_disk",
         SNAPSHOT,
+        parsed=DevboxSnapshotView,
         body={"name": "n", "commit_message": "m"},
     ),
     "devboxes.snapshot_disk_async": Row(
@@ -431,6 +514,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/dbx_1/snapshot_disk_async",
         SNAPSHOT,
+        parsed=DevboxSnapshotView,
         body={"metadata": {"k": "v"}},
     ),
     # executions
@@ -439,6 +523,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/devboxes/dbx_1/executions/exn_1",
         EXECUTION,
+        parsed=ExecutionView,
         query={"last_n": "3"},
     ),
     # disk snapshots
@@ -451,6 +536,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/devboxes/disk_snapshots",
         page("snapshots", SNAPSHOT),
+        parsed=DevboxSnapshotView,
         query={"devbox_id": "dbx_1", "metadata[key]": "team", "metadata[key][in]": "a,b"},
     ),
     "disk_snapshots.update": Row(
@@ -458,6 +544,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/disk_snapshots/snp_1",
         SNAPSHOT,
+        parsed=DevboxSnapshotView,
         body={"name": "n2"},
     ),
     "disk_snapshots.delete": Row(
@@ -465,6 +552,7 @@ ROWS: dict[str, Row] = {
         "POST",
         "/v1/devboxes/disk_snapshots/snp_1/delete",
         {},
+        parsed=dict,
         check=lambda r: r == {},
     ),
     "disk_snapshots.query_status": Row(
@@ -472,6 +560,7 @@ ROWS: dict[str, Row] = {
         "GET",
         "/v1/devboxes/disk_snapshots/snp_1/status",
         {"status": "complete", "snapshot": SNAPSHOT},
+        parsed=SnapshotStatusView,
         check=lambda s: s.snapshot.id == "snp_1",
     ),
 }
@@ -488,7 +577,24 @@ async def test_call(cloud: FakeCloud, client: RunloopClient, name: str) -> None:
     assert dict(request.url.params) == row.query
     sent = json.loads(request.content) if request.content else None
     assert sent == row.body
-    assert row.check(result), result
+    assert type(result) is row.parsed, result
+    if isinstance(result, WireModel):
+        # Every field the transport sent, with its value, and nothing else.
+        expected = row.answer if isinstance(result, ListView) else sent_item(row.answer)
+        assert result.to_wire() == expected
+    else:
+        assert row.check is not None, f"{name}: a result that is not a wire model needs a check"
+    if row.check is not None:
+        assert row.check(result), result
+
+
+def sent_item(answer: dict[str, Any]) -> dict[str, Any]:
+    """The object the transport sent; for a page, its only item (what a pager call answers)."""
+    if "has_more" in answer and "total_count" in answer:
+        (items,) = [value for value in answer.values() if isinstance(value, list)]
+        (item,) = items
+        return dict(item)
+    return answer
 
 
 async def test_execute_fills_a_uuid7_command_id(cloud: FakeCloud, client: RunloopClient) -> None:

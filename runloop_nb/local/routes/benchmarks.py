@@ -9,6 +9,14 @@ from fastapi import APIRouter, Depends
 
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._openapi import (
+    CHANGE,
+    CREATE,
+    EDIT_CATALOG,
+    LIST,
+    RETRIEVE,
+    RETRIEVE_WITH_QUERY,
+)
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import (
     BenchmarkCreateParams,
@@ -24,57 +32,57 @@ Page = Annotated[PageParams, Depends(page_params)]
 Json = dict[str, Any]
 
 
-@router.get("")
+@router.get("", responses=LIST)
 async def list_benchmarks(
     state: State, page: Page, name: str | None = None, search: str | None = None
 ) -> Json:
     return state.benchmarks.page(page, public=False, name=name, search=search)
 
 
-@router.get("/list_public")
+@router.get("/list_public", responses=LIST)
 async def list_public_benchmarks(
     state: State, page: Page, name: str | None = None, search: str | None = None
 ) -> Json:
     return state.benchmarks.page(page, public=True, name=name, search=search)
 
 
-@router.post("")
+@router.post("", responses=CREATE)
 async def create_benchmark(state: State, params: BenchmarkCreateParams) -> Json:
     return state.benchmarks.create(params)
 
 
-@router.post("/start_run")
+@router.post("/start_run", responses=CHANGE)
 async def start_benchmark_run(state: State, params: BenchmarkStartRunParams) -> Json:
     return state.benchmark_runs.start(params)
 
 
-@router.get("/{benchmark_id}")
+@router.get("/{benchmark_id}", responses=RETRIEVE)
 async def retrieve_benchmark(state: State, benchmark_id: str) -> Json:
     return state.benchmarks.get(benchmark_id)
 
 
-@router.post("/{benchmark_id}")
+@router.post("/{benchmark_id}", responses=EDIT_CATALOG)
 async def update_benchmark(state: State, benchmark_id: str, params: BenchmarkUpdateParams) -> Json:
     return state.benchmarks.update(benchmark_id, params)
 
 
-@router.get("/{benchmark_id}/definitions")
+@router.get("/{benchmark_id}/definitions", responses=RETRIEVE_WITH_QUERY)
 async def benchmark_definitions(state: State, benchmark_id: str, page: Page) -> Json:
     return state.benchmarks.definitions(benchmark_id, page)
 
 
-@router.post("/{benchmark_id}/scenarios")
+@router.post("/{benchmark_id}/scenarios", responses=EDIT_CATALOG)
 async def update_benchmark_scenarios(
     state: State, benchmark_id: str, params: UpdateScenariosParams
 ) -> Json:
     return state.benchmarks.update_scenarios(benchmark_id, params)
 
 
-@router.post("/{benchmark_id}/archive")
+@router.post("/{benchmark_id}/archive", responses=EDIT_CATALOG)
 async def archive_benchmark(state: State, benchmark_id: str) -> Json:
     return state.benchmarks.set_status(benchmark_id, "archived")
 
 
-@router.post("/{benchmark_id}/unarchive")
+@router.post("/{benchmark_id}/unarchive", responses=EDIT_CATALOG)
 async def unarchive_benchmark(state: State, benchmark_id: str) -> Json:
     return state.benchmarks.set_status(benchmark_id, "active")

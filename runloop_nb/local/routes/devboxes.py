@@ -11,6 +11,16 @@ from runloop_nb.local._devboxes import KIND, MAX_WAIT_SECONDS, DevboxService
 from runloop_nb.local._errors import InvalidRequest, RequestTimeout
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params, parse_bool, store_page
+from runloop_nb.local._openapi import (
+    BOOLEAN_PARAM,
+    CHANGE,
+    HOLD,
+    LIST,
+    NEW_DEVBOX,
+    RETRIEVE,
+    SHUTDOWN,
+    one_of_param,
+)
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import DevboxCreateParams, DevboxUpdateParams, WaitForStatusParams
 
@@ -23,14 +33,14 @@ def _devboxes(state: ServerState) -> DevboxService:
     return state.devboxes
 
 
-@router.post("")
+@router.post("", responses=NEW_DEVBOX)
 async def create_devbox(
     state: State, params: Annotated[DevboxCreateParams | None, Body()] = None
 ) -> dict[str, Any]:
     return await _devboxes(state).create(params or DevboxCreateParams())
 
 
-@router.post("/create_and_await_running")
+@router.post("/create_and_await_running", responses=NEW_DEVBOX)
 async def create_and_await_running(
     state: State, params: Annotated[DevboxCreateParams | None, Body()] = None
 ) -> dict[str, Any]:
@@ -43,11 +53,11 @@ async def create_and_await_running(
     return done or service.get(view["id"])
 
 
-@router.get("")
+@router.get("", responses=LIST)
 async def list_devboxes(
     state: State,
     page: Annotated[PageParams, Depends(page_params)],
-    status: Annotated[str | None, Query()] = None,
+    status: Annotated[str | None, Query(), one_of_param(ALL_STATUSES)] = None,
 ) -> dict[str, Any]:
     """Newest first, optionally only devboxes of one ``status``."""
     if status and status not in ALL_STATUSES:
@@ -58,19 +68,19 @@ async def list_devboxes(
     )
 
 
-@router.get("/{devbox_id}")
+@router.get("/{devbox_id}", responses=RETRIEVE)
 async def retrieve_devbox(state: State, devbox_id: str) -> dict[str, Any]:
     return _devboxes(state).get(devbox_id)
 
 
-@router.post("/{devbox_id}")
+@router.post("/{devbox_id}", responses=CHANGE)
 async def update_devbox(
     state: State, devbox_id: str, params: Annotated[DevboxUpdateParams | None, Body()] = None
 ) -> dict[str, Any]:
     return await _devboxes(state).update(devbox_id, params or DevboxUpdateParams())
 
 
-@router.post("/{devbox_id}/wait_for_status")
+@router.post("/{devbox_id}/wait_for_status", responses=HOLD)
 async def wait_for_status(
     state: State, devbox_id: str, params: WaitForStatusParams
 ) -> dict[str, Any]:
@@ -85,36 +95,36 @@ async def wait_for_status(
     return done
 
 
-@router.post("/{devbox_id}/shutdown")
+@router.post("/{devbox_id}/shutdown", responses=SHUTDOWN)
 async def shutdown_devbox(
-    state: State, devbox_id: str, force: Annotated[str | None, Query()] = None
+    state: State, devbox_id: str, force: Annotated[str | None, Query(), BOOLEAN_PARAM] = None
 ) -> dict[str, Any]:
     forced = parse_bool("force", force, default=False)
     return await _devboxes(state).shutdown(devbox_id, force=forced)
 
 
-@router.post("/{devbox_id}/suspend")
+@router.post("/{devbox_id}/suspend", responses=CHANGE)
 async def suspend_devbox(state: State, devbox_id: str) -> dict[str, Any]:
     return await _devboxes(state).suspend(devbox_id)
 
 
-@router.post("/{devbox_id}/resume")
+@router.post("/{devbox_id}/resume", responses=CHANGE)
 async def resume_devbox(state: State, devbox_id: str) -> dict[str, Any]:
     return await _devboxes(state).resume(devbox_id)
 
 
-@router.post("/{devbox_id}/keep_alive")
+@router.post("/{devbox_id}/keep_alive", responses=CHANGE)
 async def keep_alive(state: State, devbox_id: str) -> dict[str, Any]:
     _devboxes(state).keep_alive(devbox_id)
     return {}
 
 
-@router.get("/{devbox_id}/usage")
+@router.get("/{devbox_id}/usage", responses=RETRIEVE)
 async def usage(state: State, devbox_id: str) -> dict[str, Any]:
     return _devboxes(state).usage(devbox_id)
 
 
-@router.get("/{devbox_id}/logs")
+@router.get("/{devbox_id}/logs", responses=RETRIEVE)
 async def logs(
     state: State, devbox_id: str, execution_id: Annotated[str | None, Query()] = None
 ) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from runloop_nb.local._errors import InvalidRequest, RequestTimeout, ServerError
 from runloop_nb.local._executions import MAX_WAIT_SECONDS, ExecutionService
 from runloop_nb.local._json_body import JSONRoute
+from runloop_nb.local._openapi import CHANGE, HOLD, RETRIEVE_WITH_QUERY, STREAM, integer_param
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import (
     DEFAULT_LAST_N,
@@ -27,7 +28,8 @@ from runloop_nb.wire import (
 router = APIRouter(prefix="/v1/devboxes/{devbox_id}", tags=["executions"], route_class=JSONRoute)
 
 State = Annotated[ServerState, Depends(get_state)]
-LastN = Annotated[str | None, Query()]
+LastN = Annotated[str | None, Query(), integer_param(0)]
+Offset = Annotated[str | None, Query(), integer_param(0)]
 #: How long execute_sync holds the request for the command to finish.
 SYNC_HOLD_SECONDS = MAX_WAIT_SECONDS
 
@@ -48,7 +50,7 @@ def _last_n(raw: str | None) -> int:
     return value
 
 
-@router.post("/execute")
+@router.post("/execute", responses=CHANGE)
 async def execute(
     state: State, devbox_id: str, params: ExecuteParams, last_n: LastN = None
 ) -> dict[str, Any]:
@@ -70,14 +72,14 @@ async def execute(
     return service.view(done or service.get(devbox_id, doc["id"]), last_n=lines)
 
 
-@router.post("/execute_async")
+@router.post("/execute_async", responses=CHANGE)
 async def execute_async(state: State, devbox_id: str, params: ExecuteAsyncParams) -> dict[str, Any]:
     service = _executions(state)
     doc = await service.start(devbox_id, params.command, attach_stdin=bool(params.attach_stdin))
     return service.view(doc)
 
 
-@router.post("/execute_sync", response_model=None)
+@router.post("/execute_sync", response_model=None, responses=CHANGE)
 async def execute_sync(
     state: State, devbox_id: str, params: ExecuteSyncParams
 ) -> dict[str, Any] | StreamingResponse:
@@ -97,7 +99,7 @@ async def execute_sync(
     return StreamingResponse(service.detail_json(done), media_type="application/json")
 
 
-@router.get("/executions/{execution_id}")
+@router.get("/executions/{execution_id}", responses=RETRIEVE_WITH_QUERY)
 async def retrieve_execution(
     state: State, devbox_id: str, execution_id: str, last_n: LastN = None
 ) -> dict[str, Any]:
@@ -105,7 +107,7 @@ async def retrieve_execution(
     return service.view(service.get(devbox_id, execution_id), last_n=_last_n(last_n))
 
 
-@router.post("/executions/{execution_id}/wait_for_status")
+@router.post("/executions/{execution_id}/wait_for_status", responses=HOLD)
 async def wait_for_execution(
     state: State,
     devbox_id: str,
@@ -126,7 +128,7 @@ async def wait_for_execution(
     return service.view(done, last_n=_last_n(last_n))
 
 
-@router.post("/executions/{execution_id}/kill")
+@router.post("/executions/{execution_id}/kill", responses=CHANGE)
 async def kill_execution(
     state: State,
     devbox_id: str,
@@ -138,7 +140,7 @@ async def kill_execution(
     return service.view(await service.kill(devbox_id, execution_id))
 
 
-@router.post("/executions/{execution_id}/send_std_in")
+@router.post("/executions/{execution_id}/send_std_in", responses=CHANGE)
 async def send_std_in(
     state: State, devbox_id: str, execution_id: str, params: SendStdInParams
 ) -> dict[str, Any]:
@@ -146,16 +148,24 @@ async def send_std_in(
     return {"devbox_id": devbox_id, "execution_id": execution_id, "success": ok}
 
 
-@router.get("/executions/{execution_id}/stream_stdout_updates")
+@router.get(
+    "/executions/{execution_id}/stream_stdout_updates",
+    responses=STREAM,
+    response_class=StreamingResponse,
+)
 async def stream_stdout(
-    state: State, devbox_id: str, execution_id: str, offset: Annotated[str | None, Query()] = None
+    state: State, devbox_id: str, execution_id: str, offset: Offset = None
 ) -> StreamingResponse:
     return _stream(state, devbox_id, execution_id, "stdout", offset)
 
 
-@router.get("/executions/{execution_id}/stream_stderr_updates")
+@router.get(
+    "/executions/{execution_id}/stream_stderr_updates",
+    responses=STREAM,
+    response_class=StreamingResponse,
+)
 async def stream_stderr(
-    state: State, devbox_id: str, execution_id: str, offset: Annotated[str | None, Query()] = None
+    state: State, devbox_id: str, execution_id: str, offset: Offset = None
 ) -> StreamingResponse:
     return _stream(state, devbox_id, execution_id, "stderr", offset)
 

@@ -16,6 +16,7 @@ from fastapi.responses import PlainTextResponse, Response
 from runloop_nb.local._devboxes import DevboxService
 from runloop_nb.local._errors import InvalidRequest, ServerError
 from runloop_nb.local._json_body import JSONRoute
+from runloop_nb.local._openapi import CHANGE, media
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.local.sandbox import Sandbox
 from runloop_nb.wire import DownloadFileParams, ReadFileParams, WriteFileParams
@@ -73,7 +74,7 @@ def _file_error(path: str, exc: OSError) -> ServerError:
     return InvalidRequest(f"Cannot access {path!r}: {exc.strerror or exc}.")
 
 
-@router.post("/read_file_contents")
+@router.post("/read_file_contents", responses=CHANGE, response_class=PlainTextResponse)
 async def read_file_contents(
     state: State, devbox_id: str, params: ReadFileParams
 ) -> PlainTextResponse:
@@ -89,7 +90,7 @@ async def read_file_contents(
     return PlainTextResponse(text, media_type="text/plain; charset=utf-8")
 
 
-@router.post("/write_file_contents")
+@router.post("/write_file_contents", responses=CHANGE)
 async def write_file_contents(
     state: State, devbox_id: str, params: WriteFileParams
 ) -> dict[str, Any]:
@@ -101,11 +102,12 @@ async def write_file_contents(
     return {"devbox_id": devbox_id, "exit_status": 0, "stdout": "", "stderr": ""}
 
 
-@router.post("/upload_file")
+@router.post("/upload_file", responses=CHANGE)
 async def upload_file(
     state: State,
     devbox_id: str,
-    path: Annotated[str, Form()],
+    # An empty form field counts as missing (400): the schema says so.
+    path: Annotated[str, Form(min_length=1)],
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
     """Write the multipart ``file`` part, byte for byte, to ``path``."""
@@ -116,7 +118,11 @@ async def upload_file(
     return {}
 
 
-@router.post("/download_file")
+@router.post(
+    "/download_file",
+    responses={**CHANGE, **media("application/octet-stream", binary=True)},
+    response_class=Response,
+)
 async def download_file(state: State, devbox_id: str, params: DownloadFileParams) -> Response:
     data = await _read(state.devboxes, devbox_id, params.path)
     return Response(content=data, media_type="application/octet-stream")

@@ -9,7 +9,9 @@ from fastapi.responses import Response
 
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._openapi import CHANGE, END, LIST, RETRIEVE, media, one_of_param
 from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, scenario_run_zip
+from runloop_nb.local._runs import STATES
 from runloop_nb.local._state import ServerState, get_state
 
 router = APIRouter(prefix="/v1/scenarios/runs", tags=["scenario runs"], route_class=JSONRoute)
@@ -19,13 +21,13 @@ Page = Annotated[PageParams, Depends(page_params)]
 Json = dict[str, Any]
 
 
-@router.get("")
+@router.get("", responses=LIST)
 async def list_scenario_runs(
     state: State,
     page: Page,
     benchmark_run_id: str | None = None,
     scenario_id: str | None = None,
-    run_state: Annotated[str | None, Query(alias="state")] = None,
+    run_state: Annotated[str | None, Query(alias="state"), one_of_param(STATES)] = None,
     name: str | None = None,
     search: str | None = None,
 ) -> Json:
@@ -39,26 +41,30 @@ async def list_scenario_runs(
     )
 
 
-@router.get("/{run_id}")
+@router.get("/{run_id}", responses=RETRIEVE)
 async def retrieve_scenario_run(state: State, run_id: str) -> Json:
     return state.runs.view(state.runs.get(run_id))
 
 
-@router.post("/{run_id}/score")
+@router.post("/{run_id}/score", responses=CHANGE)
 async def score_scenario_run(state: State, run_id: str) -> Json:
     return state.runs.score(run_id)
 
 
-@router.post("/{run_id}/complete")
+@router.post("/{run_id}/complete", responses=CHANGE)
 async def complete_scenario_run(state: State, run_id: str) -> Json:
     return await state.runs.complete(run_id)
 
 
-@router.post("/{run_id}/cancel")
+@router.post("/{run_id}/cancel", responses=END)
 async def cancel_scenario_run(state: State, run_id: str) -> Json:
     return await state.runs.cancel(run_id)
 
 
-@router.post("/{run_id}/download_logs")
+@router.post(
+    "/{run_id}/download_logs",
+    responses={**END, **media(ZIP_MEDIA_TYPE, binary=True)},
+    response_class=Response,
+)
 async def download_scenario_run_logs(state: State, run_id: str) -> Response:
     return Response(scenario_run_zip(state, run_id), media_type=ZIP_MEDIA_TYPE)

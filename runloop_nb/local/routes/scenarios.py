@@ -9,6 +9,15 @@ from fastapi import APIRouter, Depends
 
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._openapi import (
+    ARCHIVE_SCENARIO,
+    CREATE,
+    EDIT_CATALOG,
+    LIST,
+    RETRIEVE,
+    RETRIEVE_WITH_QUERY,
+    START_SCENARIO_RUN,
+)
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import ScenarioCreateParams, ScenarioStartRunParams, ScenarioUpdateParams
 
@@ -19,7 +28,7 @@ Page = Annotated[PageParams, Depends(page_params)]
 Json = dict[str, Any]
 
 
-@router.get("")
+@router.get("", responses=RETRIEVE_WITH_QUERY)
 async def list_scenarios(
     state: State,
     page: Page,
@@ -36,38 +45,38 @@ async def list_scenarios(
     )
 
 
-@router.get("/list_public")
+@router.get("/list_public", responses=LIST)
 async def list_public_scenarios(
     state: State, page: Page, name: str | None = None, search: str | None = None
 ) -> Json:
     return state.scenarios.page(page, public=True, name=name, search=search)
 
 
-@router.post("")
+@router.post("", responses=CREATE)
 async def create_scenario(state: State, params: ScenarioCreateParams) -> Json:
     return state.scenarios.create(params)
 
 
-@router.post("/start_run")
+@router.post("/start_run", responses=START_SCENARIO_RUN)
 async def start_scenario_run(state: State, params: ScenarioStartRunParams) -> Json:
     return await state.runs.start(params)
 
 
-@router.get("/{scenario_id}")
+@router.get("/{scenario_id}", responses=RETRIEVE)
 async def retrieve_scenario(state: State, scenario_id: str) -> Json:
     return state.scenarios.get(scenario_id)
 
 
-@router.post("/{scenario_id}")
+@router.post("/{scenario_id}", responses=EDIT_CATALOG)
 async def update_scenario(state: State, scenario_id: str, params: ScenarioUpdateParams) -> Json:
     return state.scenarios.update(scenario_id, params)
 
 
-@router.post("/{scenario_id}/archive")
+@router.post("/{scenario_id}/archive", responses=ARCHIVE_SCENARIO)
 async def archive_scenario(state: State, scenario_id: str) -> Json:
     return state.scenarios.set_status(scenario_id, "archived")
 
 
-@router.post("/{scenario_id}/unarchive")
+@router.post("/{scenario_id}/unarchive", responses=ARCHIVE_SCENARIO)
 async def unarchive_scenario(state: State, scenario_id: str) -> Json:
     return state.scenarios.set_status(scenario_id, "active")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Depends, Request
 from runloop_nb.local._errors import InvalidRequest
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, list_page, page_params
+from runloop_nb.local._openapi import CHANGE, DELETE_SNAPSHOT, LIST, RETRIEVE
 from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._state import ServerState, get_state
 from runloop_nb.wire import SnapshotDiskParams, SnapshotUpdateParams
@@ -26,17 +27,20 @@ def _snapshots(state: ServerState) -> SnapshotService:
     return state.devboxes.snapshots
 
 
-@router.get("/disk_snapshots")
+@router.get("/disk_snapshots", responses=LIST)
 async def list_snapshots(
-    state: State, request: Request, page: Annotated[PageParams, Depends(page_params)]
+    state: State,
+    request: Request,
+    page: Annotated[PageParams, Depends(page_params)],
+    devbox_id: str | None = None,
+    source_blueprint_id: str | None = None,
 ) -> dict[str, Any]:
     """Newest first; filters ``devbox_id``, ``source_blueprint_id``, ``metadata[key]=value``
-    and ``metadata[key][in]=a,b``."""
-    query = request.query_params
+    and ``metadata[key][in]=a,b`` (read from the raw query: the keys are not fixed)."""
     items = _snapshots(state).matching(
-        devbox_id=query.get("devbox_id") or None,
-        source_blueprint_id=query.get("source_blueprint_id") or None,
-        metadata=metadata_filters(query.multi_items()),
+        devbox_id=devbox_id or None,
+        source_blueprint_id=source_blueprint_id or None,
+        metadata=metadata_filters(request.query_params.multi_items()),
     )
     return list_page(items, "snapshots", page)
 
@@ -57,18 +61,18 @@ def metadata_filters(items: list[tuple[str, str]]) -> dict[str, list[str]]:
     return filters
 
 
-@router.get("/disk_snapshots/{snapshot_id}/status")
+@router.get("/disk_snapshots/{snapshot_id}/status", responses=RETRIEVE)
 async def snapshot_status(state: State, snapshot_id: str) -> dict[str, Any]:
     return _snapshots(state).status(snapshot_id)
 
 
-@router.post("/disk_snapshots/{snapshot_id}/delete")
+@router.post("/disk_snapshots/{snapshot_id}/delete", responses=DELETE_SNAPSHOT)
 async def delete_snapshot(state: State, snapshot_id: str) -> dict[str, Any]:
     _snapshots(state).delete(snapshot_id)
     return {}
 
 
-@router.post("/disk_snapshots/{snapshot_id}")
+@router.post("/disk_snapshots/{snapshot_id}", responses=CHANGE)
 async def update_snapshot(
     state: State,
     snapshot_id: str,
@@ -78,7 +82,7 @@ async def update_snapshot(
     return _snapshots(state).update(snapshot_id, params or SnapshotUpdateParams())
 
 
-@router.post("/{devbox_id}/snapshot_disk")
+@router.post("/{devbox_id}/snapshot_disk", responses=CHANGE)
 async def snapshot_disk(
     state: State, devbox_id: str, params: Annotated[SnapshotDiskParams | None, Body()] = None
 ) -> dict[str, Any]:
@@ -86,7 +90,7 @@ async def snapshot_disk(
     return await _snapshots(state).snapshot(devbox_id, params or SnapshotDiskParams(), wait=True)
 
 
-@router.post("/{devbox_id}/snapshot_disk_async")
+@router.post("/{devbox_id}/snapshot_disk_async", responses=CHANGE)
 async def snapshot_disk_async(
     state: State, devbox_id: str, params: Annotated[SnapshotDiskParams | None, Body()] = None
 ) -> dict[str, Any]:
