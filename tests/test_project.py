@@ -39,3 +39,22 @@ def test_readme_starts_with_the_two_contract_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def _readme_layout() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    # Entries are indented two spaces; deeper lines continue the entry above.
+    return [line.split()[0] for line in block.splitlines() if line[:2] == "  " and line[2] != " "]
+
+
+def test_the_readme_layout_lists_every_package_and_only_what_exists() -> None:
+    listed = _readme_layout()
+    for entry in listed:
+        assert (ROOT / "runloop_nb" / entry).exists(), f"README layout lists missing {entry}"
+    packages = sorted(
+        f"{path.name}/"
+        for path in (ROOT / "runloop_nb").iterdir()
+        if (path / "__init__.py").exists() and not path.name.startswith("_")
+    )
+    assert [p for p in packages if p not in listed] == []
