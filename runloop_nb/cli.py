@@ -1,4 +1,5 @@
-"""The ``runloop-nb`` command: ``serve`` (foreground, ``--background`` or ``--stop``), and more.
+"""The ``runloop-nb`` command: ``serve`` (foreground, ``--background`` or ``--stop``), ``audit``,
+``benchmarks``, ``scenarios BENCHMARK`` and ``runs``.
 
 Each subcommand is one ``_add_<name>`` function that registers its parser and handler; add a new
 command (``audit``, ``lab``, ``report``, ...) by writing another one and listing it in
@@ -75,10 +76,17 @@ def _add_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_parser(subparsers)
 
 
+def _add_listings(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from runloop_nb._listings import add_parsers  # light: the client loads when a command runs
+
+    add_parsers(subparsers)
+
+
 # Subcommands in the order `--help` lists them.
 _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_serve,
     _add_audit,
+    _add_listings,
 )
 
 
