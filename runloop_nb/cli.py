@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 Handler = Callable[[argparse.Namespace], int]
+BACKGROUND_LABEL = "embedded Runloop server"
 
 
 def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,13 +38,15 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     mode.add_argument(
         "--background",
         action="store_true",
-        help="start a detached server unless one is running, print its url, and return",
+        help="start a detached server unless one is running, print its url, and return (its "
+        "log, one line per request, is server.log in the data directory)",
     )
     mode.add_argument("--stop", action="store_true", help="stop the running server")
     parser.set_defaults(handler=_serve)
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from runloop_nb.local._access_log import log_to_stderr
     from runloop_nb.local._launcher import ensure_server, stop_server
     from runloop_nb.local._server import print_ready, serve
 
@@ -56,10 +59,12 @@ def _serve(args: argparse.Namespace) -> int:
             print("--background always uses 127.0.0.1 and a free port", file=sys.stderr)
             return 2
         info = ensure_server(args.data_dir)
-        print(info.url)
+        # A bare URL that answers 401 in a browser confuses: say what it is and who uses it.
+        print(f"{BACKGROUND_LABEL}: {info.url}; connect() finds it")
         if info.sandbox != "bwrap sandboxes":
             print(f"devboxes: {info.sandbox}", file=sys.stderr)
         return 0
+    log_to_stderr()  # a detached server's stderr is its server.log
     serve(
         host=args.host,
         port=args.port,

@@ -85,9 +85,8 @@ async def test_runs_shows_a_live_run_then_the_same_run_as_recent(
     run = await client.api.scenarios.start_run(scenario_id=scenario.id, run_name="cli-runs")
     try:
         lines = lines_of(runloop_nb(server[0], "runs"))
-        assert lines[1].split() == (
-            "ID STATE SCORE SCENARIO BENCHMARK RUN ID DEVBOX ID STARTED".split()
-        )
+        header = "ID STATE SCORE SCENARIO BENCHMARK RUN ID DEVBOX ID STARTED"
+        assert lines[1].split() == header.split(" ")
         live = next(line for line in lines if line.startswith(run.id))
         assert live.split()[1] == "running"
         assert "smoke-create-file" in live

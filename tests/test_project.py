@@ -58,3 +58,24 @@ def test_the_readme_layout_lists_every_package_and_only_what_exists() -> None:
         if (path / "__init__.py").exists() and not path.name.startswith("_")
     )
     assert [p for p in packages if p not in listed] == []
+
+
+def _recipe(target: str) -> list[str]:
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    recipe = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return recipe
+
+
+def test_make_lab_prints_a_labelled_server_url() -> None:
+    from runloop_nb.cli import BACKGROUND_LABEL
+
+    # `serve --background` prints "embedded Runloop server: <url>; connect() finds it" (its
+    # output is checked in tests/local/test_server.py); make lab must go through it.
+    assert "$(BIN)/runloop-nb serve --background" in _recipe("lab")
+    assert BACKGROUND_LABEL == "embedded Runloop server"
+    assert f"# {BACKGROUND_LABEL}: <url>; connect() finds it" in (ROOT / "README.md").read_text()
