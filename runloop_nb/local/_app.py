@@ -27,6 +27,7 @@ from runloop_nb.local._idempotency import IdempotencyMiddleware
 from runloop_nb.local._json_body import SURROGATE_MESSAGE
 from runloop_nb.local._state import ServerState
 from runloop_nb.local.routes import all_routers
+from runloop_nb.local.sandbox import SandboxFailed
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body(exc.error, exc.message), status_code=exc.status, headers=exc.headers
         )
+
+    @app.exception_handler(SandboxFailed)
+    async def _devbox_failed(_: Request, exc: SandboxFailed) -> JSONResponse:
+        # The devbox failed under the call: a state of the devbox, not a bug; retrying won't help.
+        return JSONResponse(error_body("illegal_state", str(exc)), status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -48,8 +48,8 @@ async def fail_dead(service: DevboxService, devbox_id: str, sandbox: Sandbox) ->
         doc = service.record(devbox_id)
         if doc["status"] != "running" or sandbox.alive():
             return
-        reason = getattr(sandbox, "failure_reason", None) or "health_check_failed"
-        doc["failure_message"] = DEAD_MESSAGE
+        reason = sandbox.failure_reason or "health_check_failed"
+        doc["failure_message"] = sandbox.failure_message or DEAD_MESSAGE
         await service.finish(doc, "failure", failure_reason=reason)
 
 

@@ -40,6 +40,7 @@ from runloop_nb.local._snapshots import SnapshotService
 from runloop_nb.local._store import Store
 from runloop_nb.local.sandbox import Sandbox, SandboxMode, create_sandbox, detect_mode
 from runloop_nb.local.sandbox import SandboxUnavailable as NoSandbox
+from runloop_nb.local.sandbox._cgroups import sweep_leftover_cgroups
 from runloop_nb.local.sandbox._pool import WarmPool
 from runloop_nb.local.sandbox._users import release_recorded
 from runloop_nb.wire import DevboxCreateParams, DevboxUpdateParams
@@ -88,6 +89,8 @@ class DevboxService:
         """After a restart: live devboxes lost their processes, so they become ``failure``."""
         await recover_devboxes(self)
         await asyncio.to_thread(sweep_leftover_disks, self.root_dir)
+        if os.geteuid() == 0:
+            await asyncio.to_thread(sweep_leftover_cgroups)
         self._ensure_reaper()
 
     async def close(self) -> None:

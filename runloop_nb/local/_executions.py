@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runloop_nb.local._devbox_records import Doc, now_ms
 from runloop_nb.local._errors import NotFound
-from runloop_nb.local._exec_output import read_all, read_chunk, tail_lines
+from runloop_nb.local._exec_output import iter_text, read_all, read_chunk, tail_lines
 from runloop_nb.local._ids import new_id
 from runloop_nb.local._input_limits import check_command
 from runloop_nb.local._store import Store
@@ -116,14 +117,29 @@ class ExecutionService:
                 view[stream], view[f"{stream}_truncated"] = text, truncated
         return view
 
-    def detail(self, doc: Doc) -> Doc:
-        """ExecutionDetailView JSON (whole output) of a completed execution."""
+    async def detail(self, doc: Doc) -> Doc:
+        """ExecutionDetailView JSON (whole output) of a completed execution, read off the loop."""
+        stdout = await asyncio.to_thread(read_all, self.output_path(doc, "stdout"))
+        stderr = await asyncio.to_thread(read_all, self.output_path(doc, "stderr"))
         return {
             "devbox_id": doc["devbox_id"],
             "exit_status": doc["exit_status"],
-            "stdout": read_all(self.output_path(doc, "stdout")),
-            "stderr": read_all(self.output_path(doc, "stderr")),
+            "stdout": stdout,
+            "stderr": stderr,
         }
+
+    async def detail_json(self, doc: Doc) -> AsyncIterator[bytes]:
+        """``detail`` as encoded JSON, in pieces: up to twice 64 MiB of output is never whole in
+        memory (as text, then again as JSON), and the reads happen off the event loop."""
+        head = {"devbox_id": doc["devbox_id"], "exit_status": doc["exit_status"]}
+        yield json.dumps(head)[:-1].encode()
+        for stream in ("stdout", "stderr"):
+            yield f', "{stream}": "'.encode()
+            pieces = iter_text(self.output_path(doc, stream))
+            while (piece := await asyncio.to_thread(next, pieces, None)) is not None:
+                yield json.dumps(piece)[1:-1].encode()
+            yield b'"'
+        yield b"}"
 
     def output_path(self, doc: Doc, stream: str) -> Path:
         root = self._devboxes.exec_root(doc["devbox_id"])
@@ -141,9 +157,15 @@ class ExecutionService:
         return self.get(devbox_id, execution_id) if reached else None
 
     async def kill(self, devbox_id: str, execution_id: str) -> Doc:
-        """Kill the execution and every process it started; returns the completed record."""
+        """Kill the execution and every process it started; returns the completed record.
+
+        An execution whose shell has ended may have left processes running (``cmd &``, or a
+        fork bomb whose leader is gone): killing it kills those, in a running devbox.
+        """
         doc = self.get(devbox_id, execution_id)
         if doc["status"] == "completed":
+            if self._devboxes.record(devbox_id)["status"] == "running":
+                await self._devboxes.sandbox(devbox_id).kill(execution_id)
             return doc
         sandbox = self._devboxes.sandbox(devbox_id)
         await sandbox.kill(execution_id)
@@ -191,7 +213,7 @@ class ExecutionService:
         if done is None:
             await self.kill(devbox_id, doc["id"])
         final = self.get(devbox_id, doc["id"])
-        detail = self.detail(final)
+        detail = await self.detail(final)
         return (final["exit_status"] if done else None), detail["stdout"], detail["stderr"]
 
     def logs(self, devbox_id: str, execution_id: str | None) -> list[Doc]:

@@ -329,10 +329,17 @@ def print_ready(info: ServerInfo) -> None:
 def describe_sandbox() -> str:
     """One line on what devboxes are here, for the banner, server.json and connect()'s repr."""
     from runloop_nb.local.sandbox import SandboxUnavailable, detect_mode
+    from runloop_nb.local.sandbox._cgroups import cgroups_usable, limits_note
     from runloop_nb.local.sandbox._detect import UNSANDBOXED_WARNING
 
     try:
         mode = detect_mode()
     except (SandboxUnavailable, ValueError) as exc:
         return f"unavailable: {exc}"
-    return "bwrap sandboxes" if mode == "bwrap" else UNSANDBOXED_WARNING
+    if mode != "bwrap":
+        return UNSANDBOXED_WARNING
+    root_server = os.geteuid() == 0
+    if cgroups_usable(root_server=root_server):
+        return "bwrap sandboxes"
+    # Said wherever the mode is shown: a devbox's cpu and total memory are not capped here.
+    return f"bwrap sandboxes; limits: {limits_note(root_server=root_server)}"

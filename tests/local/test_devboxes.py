@@ -286,6 +286,44 @@ async def test_a_devbox_whose_processes_die_is_marked_failure(
     assert ended == ["failure"]
 
 
+@pytest.mark.parametrize("how", ["stopped", "killed"])
+async def test_a_devbox_whose_agent_is_stopped_from_inside_fails_with_a_reason(
+    api: httpx.AsyncClient, live: LiveServer, how: str
+) -> None:
+    # Before, calls waited 60 s on the frozen agent, then answered 500.
+    box = await running_devbox(api)
+    signal = "STOP" if how == "stopped" else "KILL"
+    cue = live.state.devboxes.exec_root(box["id"]) / "home" / "cue"
+    command = f"mkfifo cue && read line < cue && kill -{signal} $PPID; sleep 30"
+    started = await api.post(f"/v1/devboxes/{box['id']}/execute_async", json={"command": command})
+    assert started.status_code == 200, started.text
+    execution_id = started.json()["execution_id"]
+    for _ in range(2000):  # the cue is given once the command waits for it
+        if cue.exists():
+            break
+        await asyncio.sleep(0.01)
+    assert cue.exists()
+    began = time.monotonic()
+    await asyncio.to_thread(cue.write_text, "go\n")
+    waited = await api.post(
+        f"/v1/devboxes/{box['id']}/wait_for_status",
+        json={"statuses": ["failure", "shutdown"], "timeout_seconds": 10},
+    )
+    view = waited.json()
+    assert time.monotonic() - began < 10
+    if how == "stopped":
+        assert (view["status"], view["failure_reason"]) == ("failure", "execution_failed")
+        assert "stopped from inside the devbox" in view["failure_message"]
+    else:  # its processes are gone: the reaper's health check notices
+        assert (view["status"], view["failure_reason"]) == ("failure", "health_check_failed")
+        assert "ended unexpectedly" in view["failure_message"]
+    cut_off = await api.get(f"/v1/devboxes/{box['id']}/executions/{execution_id}")
+    assert (cut_off.json()["status"], cut_off.json()["exit_status"]) == ("completed", 137)
+    later = await api.post(f"/v1/devboxes/{box['id']}/execute", json={"command": "echo hi"})
+    assert later.status_code == 400
+    assert "failure" in later.json()["message"]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="only a root server gives devboxes uids of their own")
 async def test_a_shut_down_devbox_frees_its_home_and_gives_its_uid_back(
     api: httpx.AsyncClient, live: LiveServer

@@ -129,6 +129,21 @@ async def test_execute_sync_answers_the_whole_output(api: httpx.AsyncClient) -> 
     assert refused.status_code == 400
 
 
+async def test_execute_sync_streams_large_output_exactly(api: httpx.AsyncClient) -> None:
+    # The detail JSON is sent in pieces (64 KiB of output at a time, escaped one by one).
+    box = await running_devbox(api)
+    command = 'python3 -c \'import sys; sys.stdout.write("é\\"\\\\\\t" * 800000)\'; echo err >&2'
+    answer = await api.post(f"/v1/devboxes/{box['id']}/execute_sync", json={"command": command})
+    assert answer.headers["content-type"] == "application/json"
+    detail = answer.json()
+    assert detail == {
+        "devbox_id": box["id"],
+        "exit_status": 0,
+        "stdout": 'é"\\\t' * 800000,
+        "stderr": "err\n",
+    }
+
+
 async def test_last_n_keeps_the_last_lines_and_flags_truncation(api: httpx.AsyncClient) -> None:
     box = await running_devbox(api)
     view = await run(api, box["id"], "seq 1 150; seq 1 3 >&2")
@@ -142,6 +157,24 @@ async def test_last_n_keeps_the_last_lines_and_flags_truncation(api: httpx.Async
     two = (await api.get(url, params={"last_n": 2})).json()
     assert (two["stderr"], two["stderr_truncated"]) == ("2\n3\n", True)
     assert (await api.get(url, params={"last_n": "x"})).status_code == 400
+
+
+async def test_killing_an_ended_execution_kills_what_it_left_running(
+    api: httpx.AsyncClient,
+) -> None:
+    # A fork bomb whose leader exited used to keep its processes (and the devbox's process
+    # limit) until shutdown: the execution was "completed", so kill did nothing.
+    box = await running_devbox(api)
+    left = await run(api, box["id"], "for i in $(seq 1 20); do sleep 300 & done; echo left")
+    assert (left["exit_status"], left["stdout"]) == (0, "left\n")
+    assert (await run(api, box["id"], "pgrep -c -x sleep"))["stdout"] == "20\n"
+    killed = await api.post(
+        f"/v1/devboxes/{box['id']}/executions/{left['execution_id']}/kill", json={}
+    )
+    assert killed.status_code == 200, killed.text
+    assert (killed.json()["status"], killed.json()["exit_status"]) == ("completed", 0)
+    after = await run(api, box["id"], "pgrep -c -x sleep")
+    assert (after["exit_status"], after["stdout"]) == (1, "0\n")  # none left
 
 
 async def test_kill_ends_the_command_and_the_processes_it_started(api: httpx.AsyncClient) -> None:

@@ -77,8 +77,10 @@ async def execute_async(state: State, devbox_id: str, params: ExecuteAsyncParams
     return service.view(doc)
 
 
-@router.post("/execute_sync")
-async def execute_sync(state: State, devbox_id: str, params: ExecuteSyncParams) -> dict[str, Any]:
+@router.post("/execute_sync", response_model=None)
+async def execute_sync(
+    state: State, devbox_id: str, params: ExecuteSyncParams
+) -> dict[str, Any] | StreamingResponse:
     """Deprecated: run and answer the whole output (DevboxExecutionDetailView) if the command
     finishes within the hold (``SYNC_HOLD_SECONDS``, the 25 s of the other long-polls).
 
@@ -92,7 +94,7 @@ async def execute_sync(state: State, devbox_id: str, params: ExecuteSyncParams) 
     done = await service.wait(devbox_id, doc["id"], ["completed"], SYNC_HOLD_SECONDS)
     if done is None:
         return service.view(service.get(devbox_id, doc["id"]))
-    return service.detail(done)
+    return StreamingResponse(service.detail_json(done), media_type="application/json")
 
 
 @router.get("/executions/{execution_id}")

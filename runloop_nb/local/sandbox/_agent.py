@@ -3,9 +3,15 @@
 It listens on a unix socket. A request is one JSON line, optionally followed by ``size`` raw
 bytes; the reply has the same shape. Operations: ``ping``, ``exec``, ``kill``, ``stdin``,
 ``read_file``, ``write_file``. Each exec is a fresh login shell in its own session whose
-stdout/stderr are copied by the agent into ``<exec_root>/<id>/{stdout,stderr}`` (at most
-``output_cap`` bytes each: on reaching the cap the agent closes the pipe, so the writer gets
-SIGPIPE/EPIPE); ``exit`` is written (atomically) once the shell has ended and its output is on disk.
+stdout/stderr are copied by the agent into ``<id>/{stdout,stderr}`` of the host's execution
+directory (at most ``output_cap`` bytes each: on reaching the cap the agent closes the pipe, so the
+writer gets SIGPIPE/EPIPE); ``exit`` is written (atomically) once the shell has ended and its
+output is on disk.
+
+That directory is not mounted in the devbox: the agent reaches it only through the fd
+``exec_dir_fd`` the host passed in, and makes itself non-dumpable, so code in the devbox (which
+shares the agent's uid) can neither ptrace it nor open its fds through ``/proc``: it cannot write
+output after the fact, past the cap, or an exit status of its own.
 
 The agent is a child subreaper, so orphans of a command stay in its process tree and every
 process of an execution carries ``RUNLOOP_NB_EXEC_ID`` in its environment; kill uses both.
@@ -45,6 +51,7 @@ else:  # run as a script inside the devbox: the modules sit next to this file
 
 EXEC_MARKER = "RUNLOOP_NB_EXEC_ID"
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_DUMPABLE = 4
 _CHUNK = 1 << 16
 # bash applies these limits to the shell it then execs; errors mean "already lower". A login
 # shell for commands (as on Runloop); scorers get one that reads no profile or rc file of the
@@ -59,7 +66,8 @@ _PLAIN_ENV = {"PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 class _Execution:
-    def __init__(self, exec_id: str, directory: str) -> None:
+    def __init__(self, exec_id: str, directory: int) -> None:
+        #: An fd of the execution's directory (the host made it, with the output files).
         self.id, self.dir = exec_id, directory
         self.pid = 0
         self.stdin_fd: int | None = None
@@ -135,7 +143,7 @@ class Agent:
     def __init__(self, config: dict[str, Any]) -> None:
         self.home: str = config["home"]
         self.virtual_home: str = config["virtual_home"]
-        self.exec_root: str = config["exec_root"]
+        self.exec_root: int = config["exec_dir_fd"]
         self.env: dict[str, str] = config["env"]
         self.cap: int = config["output_cap"]
         self.limits = "".join(f"ulimit -H -S -{k} {v} 2>/dev/null;" for k, v in config["ulimits"])
@@ -161,9 +169,12 @@ class Agent:
 
     def start(self, request: dict[str, Any]) -> dict[str, Any]:
         exec_id = request["id"]
-        ex = _Execution(exec_id, os.path.join(self.exec_root, exec_id))
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
-        outs = [os.open(os.path.join(ex.dir, name), flags, 0o644) for name in ("stdout", "stderr")]
+        if not isinstance(exec_id, str) or "/" in exec_id or exec_id in ("", ".", ".."):
+            raise ValueError(f"bad execution id {exec_id!r}")
+        dir_flags = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW
+        ex = _Execution(exec_id, os.open(exec_id, dir_flags, dir_fd=self.exec_root))
+        flags = os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW
+        outs = [os.open(name, flags, dir_fd=ex.dir) for name in ("stdout", "stderr")]
         pipes = [os.pipe(), os.pipe()]
         actions: list[tuple[Any, ...]] = [
             (os.POSIX_SPAWN_DUP2, pipes[0][1], 1),
@@ -255,11 +266,12 @@ class Agent:
         if ex.stdin_fd is not None:
             os.close(ex.stdin_fd)
             ex.stdin_fd = None
-        tmp = os.path.join(ex.dir, ".exit.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+        fd = os.open(".exit.tmp", flags, 0o640, dir_fd=ex.dir)
         _write_all(fd, str(code).encode())
         os.close(fd)
-        os.replace(tmp, os.path.join(ex.dir, "exit"))
+        os.replace(".exit.tmp", "exit", src_dir_fd=ex.dir, dst_dir_fd=ex.dir)
+        os.close(ex.dir)
 
 
 # ---- socket server --------------------------------------------------------------------------
@@ -288,8 +300,15 @@ class _Server(socketserver.ThreadingUnixStreamServer):
 
 def main(argv: list[str]) -> None:
     config = json.loads(argv[1])
+    libc = ctypes.CDLL(None, use_errno=True)
     # Orphans of commands stay our children, so kill and the reaper see them.
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    # Commands share our uid: without this they could ptrace us, or open our fds (the output
+    # files, the listening socket) through /proc/<pid>/fd. Fail rather than run exposed.
+    if libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+    for fd in (config["exec_dir_fd"], config["listen_fd"]):  # commands get neither
+        os.set_inheritable(fd, False)
     threading.stack_size(512 * 1024)
     agent = Agent(config)
     # The host made the listening socket where the devbox cannot reach it; we only accept.

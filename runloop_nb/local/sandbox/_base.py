@@ -8,8 +8,10 @@ clearly flagged fallback for hosts without user namespaces).
 On-disk layout under ``root`` (a directory the server owns, one per devbox, 0711)::
 
     root/home/          the devbox's /home/user (0700), kept on disk across suspend/resume
-    root/ctl/           control directory (0711)
-    root/ctl/sock/      the agent's listening socket, made by the server (0700, never in the devbox)
+    root/ctl/           control directory (0711), never mounted in a bwrap devbox
+    root/ctl/sock/      the agent's listening socket, made by the server (0700)
+    root/ctl/exec/      execution directories (0710, the devbox's group): the agent opens them
+                        through an fd it was given, so commands cannot write them
     root/ctl/exec/<execution_id>/{stdout,stderr,exit}
 
 ``stdout``/``stderr`` hold the exact bytes written by the command (up to ``OUTPUT_CAP_BYTES``
@@ -19,8 +21,9 @@ N), so the status survives a server restart. A command whose output reaches the 
 any further: its next write fails (SIGPIPE, status 141, for most programs). Executions cut off by
 ``suspend``/``shutdown``/a limit/a crash get status 137. ``stdout``/``stderr`` are created by
 the host before the command starts, in a sticky directory the devbox user cannot rename in
-(when the server is root), so they are regular files; ``exit`` may be planted by the devbox
-user, so read it with ``exit_status`` (which does not follow symlinks).
+(when the server is root), so they are regular files. In the unsandboxed mode commands can reach
+these directories, so ``exit`` may be planted: read it with ``exit_status`` (which does not
+follow symlinks). Their size counts against the devbox's disk limit.
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ class Limits:
     disk_mb: int = 8192
     max_processes: int = 512
     max_file_mb: int = 1024
+
+
+class SandboxFailed(RuntimeError):
+    """The devbox failed under a call (its processes are stopped, ``failure_reason`` is set)."""
 
 
 def read_exit_status(exec_dir: Path) -> int | None:
@@ -76,6 +83,8 @@ class Sandbox(abc.ABC):
     #: Why a limit stopped the devbox's processes (``"out_of_disk"``); None while healthy.
     #: Reset by ``start``.
     failure_reason: str | None = None
+    #: What a person should read about that failure (None: the reason says it all).
+    failure_message: str | None = None
 
     @property
     def home(self) -> Path:
@@ -115,6 +124,7 @@ class Sandbox(abc.ABC):
 
         Raises:
             RuntimeError: the devbox is not running.
+            SandboxFailed: the devbox failed under the call (any call that reaches its processes).
             ValueError: ``execution_id`` is malformed or already used, or ``env`` is not str->str.
         """
 

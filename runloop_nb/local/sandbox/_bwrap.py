@@ -63,11 +63,10 @@ class BwrapSandbox(AgentSandbox):
         env = {"HOME": HOME, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash"}
         config |= {
             "home": HOME,
-            "exec_root": "/run/ctl/exec",
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
         fds: list[int] = []
-        passed = [config["listen_fd"]]
+        passed = [config["listen_fd"], config["exec_dir_fd"]]
         log_fd = self.launch_log_file()
         try:
             argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-s", "-E"]
@@ -98,7 +97,6 @@ class BwrapSandbox(AgentSandbox):
             fds.append(fd)
             return str(fd)
 
-        ctl = self.root / "ctl"
         tmp_bytes = min(self.limits.disk_mb, self.limits.memory_mb // 2) * 1024 * 1024
         # --disable-userns: code in the devbox may not make user namespaces of its own (nested
         # namespaces are kernel attack surface and would let it map other uids).
@@ -111,7 +109,6 @@ class BwrapSandbox(AgentSandbox):
         for name, text in SYNTHETIC_ETC.items():
             args += ["--ro-bind-data", data_fd(text), f"/etc/{name}"]
         args += ["--bind-fd", fd_of(self.home), HOME]
-        args += ["--bind-fd", fd_of(ctl / "exec"), "/run/ctl/exec"]
         args += ["--ro-bind-fd", fd_of(runtime().agent_dir), "/run/agent", "--chdir", HOME]
         return [*args, "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL"]
 

@@ -1,8 +1,13 @@
 """Per-devbox cgroups (v1: cpu quota, total memory, process count) when the server is root.
 
 Used only where the v1 controllers are mounted and writable; otherwise the rlimits the agent
-sets are the only limits (see ``AgentSandbox.agent_config``). The launcher joins the groups in
-its ``preexec_fn`` before dropping privileges, so every process of the devbox is inside them.
+sets are the only limits (see ``AgentSandbox.agent_config``), and ``limits_note`` says so where
+the user looks (the serve banner, server.json, connect()'s repr). cgroup v2-only hosts are in
+that case: their unified hierarchy is not used. The launcher joins the groups in its
+``preexec_fn`` before dropping privileges, so every process of the devbox is inside them.
+
+A server that crashed leaves its devboxes' groups behind (their processes died with it);
+``sweep_leftover_cgroups`` removes the empty ones at the next start.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from pathlib import Path
 
 from runloop_nb.local.sandbox._base import Limits
@@ -21,6 +27,9 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 PARENT = "runloop_nb"
 CPU_PERIOD_US = 100_000
 AGENT_HEADROOM = 64
+CONTROLLERS = ("cpu", "memory", "pids")
+#: A group younger than this may be one another server is just setting up: left alone.
+_SWEEP_MIN_AGE_SECONDS = 60.0
 
 
 def _settings(limits: Limits) -> dict[str, dict[str, str]]:
@@ -89,6 +98,44 @@ class DevboxCgroups:
 
 def cgroups_for(devbox_id: str, limits: Limits, *, root_server: bool) -> DevboxCgroups:
     """The devbox's cgroups, or none when the server is not root or v1 is not mounted."""
-    if not root_server or not (CGROUP_ROOT / "cpu" / "cgroup.procs").exists():
+    if not cgroups_usable(root_server=root_server):
         return DevboxCgroups([])
     return DevboxCgroups.create(devbox_id, limits)
+
+
+def cgroups_usable(*, root_server: bool) -> bool:
+    """Whether devboxes here get cgroup limits (root, and the v1 controllers mounted)."""
+    return root_server and all((CGROUP_ROOT / c / "cgroup.procs").exists() for c in CONTROLLERS)
+
+
+def limits_note(*, root_server: bool) -> str:
+    """How devbox limits are enforced on this host, in words for the user."""
+    if cgroups_usable(root_server=root_server):
+        return "cgroup v1 limits (cpu, memory, processes) and rlimits"
+    why = "the server is not root" if not root_server else "no cgroup v1 cpu/memory/pids mounted"
+    if root_server and (CGROUP_ROOT / "cgroup.controllers").exists():
+        why = "cgroup v2-only host, not supported yet"
+    return (
+        f"rlimits only ({why}): memory is capped per process and processes per devbox, "
+        "but not the cpu or the total memory of a devbox"
+    )
+
+
+def sweep_leftover_cgroups(*, now: float | None = None) -> list[Path]:
+    """Remove empty devbox groups older than a minute (what crashed servers left); the removed.
+
+    A group with processes cannot be removed (the kernel refuses), so live devboxes of other
+    servers on this host are safe; the age rule spares groups being set up right now.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for controller in CONTROLLERS:
+        parent = CGROUP_ROOT / controller / PARENT
+        for directory in parent.glob("dbx_*") if parent.is_dir() else ():
+            with contextlib.suppress(OSError):
+                if now - directory.stat().st_mtime >= _SWEEP_MIN_AGE_SECONDS:
+                    directory.rmdir()
+                    removed.append(directory)
+    if removed:
+        log.info("removed %d cgroups left by an earlier server", len(removed))
+    return removed

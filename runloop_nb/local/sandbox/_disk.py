@@ -17,7 +17,9 @@ async def pack_home(home: Path, archive: Path) -> int:
         RuntimeError: tar failed (its message is included).
     """
     await asyncio.to_thread(archive.parent.mkdir, parents=True, exist_ok=True)
-    argv = ["tar", "--numeric-owner", "-C", str(home), "-czf", str(archive), "."]
+    # No set-id bits in archives: a snapshot is unpacked on the host's disk (and may be
+    # exported); a setuid file planted in a devbox would run as its owner for whoever reaches it.
+    argv = ["tar", "--numeric-owner", "--mode=ug-s", "-C", str(home), "-czf", str(archive), "."]
     process = await asyncio.create_subprocess_exec(
         *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -31,7 +33,7 @@ async def unpack_home(archive: Path, home: Path, preexec: Callable[[], None] | N
     """Unpack ``archive`` into ``home`` as the devbox user (``preexec`` drops to it).
 
     tar reads the archive from stdin, so the devbox user needs no access to its path, and it
-    writes with the devbox user's rights only.
+    writes with the devbox user's rights only (so, as it is not root, set-id bits are dropped).
 
     Raises:
         RuntimeError: tar failed (its message is included).

@@ -17,10 +17,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from runloop_nb.local.sandbox._agent_procs import descendants, proc_table
 from runloop_nb.local.sandbox._base import (
     OUTPUT_CAP_BYTES,
     Limits,
     Sandbox,
+    SandboxFailed,
     SandboxMode,
     read_exit_status,
 )
@@ -37,12 +39,24 @@ DISK_CHECK_SECONDS = 0.5
 _START_TIMEOUT = 30.0
 _STDIN_TIMEOUT = 10.0
 _FAST_POLL_SECONDS = 0.25
+#: How often a call in flight, and the watchdog, look whether the agent was stopped.
+_HEALTH_SECONDS = 0.5
+STOPPED_MESSAGE = (
+    "The devbox's exec agent was stopped from inside the devbox (SIGSTOP or a tracer), so it "
+    "could no longer run commands or reach files; the devbox was stopped and marked failed. "
+    "Create a new devbox (a snapshot of this one keeps its files)."
+)
+DIED_MESSAGE = (
+    "The devbox's exec agent ended (killed from inside the devbox, or by a limit); the devbox "
+    "was stopped and marked failed. Create a new devbox."
+)
 _EXECUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-#: Directories under a devbox's root, and their modes.
-_LAYOUT = (("", 0o711), ("home", 0o700), ("ctl", 0o711), ("ctl/exec", 0o711), ("ctl/sock", 0o700))
+#: Directories under a devbox's root, and their modes. ``ctl/exec`` is searchable by the devbox's
+#: group only (its agent opens the output files there through an fd), ``ctl/sock`` by the server.
+_LAYOUT = (("", 0o711), ("home", 0o700), ("ctl", 0o711), ("ctl/exec", 0o710), ("ctl/sock", 0o700))
 
 
 class AgentSandbox(Sandbox, abc.ABC):
@@ -58,8 +72,9 @@ class AgentSandbox(Sandbox, abc.ABC):
         mode: SandboxMode,
     ) -> None:
         self.devbox_id, self.root, self.limits, self.mode = devbox_id, root, limits, mode
-        self.failure_reason = None
+        self.failure_reason = self.failure_message = None
         self._snapshot = snapshot
+        self._agent_pid: int | None = None  # host pid of the agent (the launcher's descendant)
         # Private to the devbox: other local users may enter nothing (0711 lets the devbox uid
         # walk to its own 0700 directories in the unsandboxed mode; bwrap binds them by fd).
         for directory, bits in _LAYOUT:
@@ -67,6 +82,8 @@ class AgentSandbox(Sandbox, abc.ABC):
             (root / directory).chmod(bits)
         self.identity: Identity = identity_for(root, devbox_id)
         self.identity.chown(self.home)  # ctl/sock stays the server's: see _channel
+        if self.identity.switch:
+            os.chown(root / "ctl" / "exec", -1, self.identity.gid)
         self._process: asyncio.subprocess.Process | None = None
         self._channel: AgentChannel | None = None
         self._watchdog: asyncio.Task[None] | None = None
@@ -79,7 +96,8 @@ class AgentSandbox(Sandbox, abc.ABC):
     async def _launch(self, config: dict[str, Any]) -> asyncio.subprocess.Process:
         """Start the agent (with ``config`` completed by the mode) and return the launcher.
 
-        ``config["listen_fd"]`` is the agent's listening socket: the launcher must pass it on.
+        ``config["listen_fd"]`` (the agent's listening socket) and ``config["exec_dir_fd"]`` (the
+        execution directory) are fds the launcher must pass on (``pass_fds``).
         """
 
     @abc.abstractmethod
@@ -104,18 +122,23 @@ class AgentSandbox(Sandbox, abc.ABC):
     async def start(self) -> None:
         if self.alive():
             return
-        self.failure_reason = None
+        self.failure_reason = self.failure_message = None
         await self._restore_snapshot()
         self.cgroups = cgroups_for(self.devbox_id, self.limits, root_server=self.identity.switch)
         try:
             listener = listen_socket(self.root / "ctl" / "sock")
+            # The agent reaches the execution directories only by this fd: they are not
+            # mounted in the devbox, so its code cannot write output or exit statuses.
+            exec_fd = os.open(self.root / "ctl" / "exec", os.O_PATH | os.O_DIRECTORY)
             try:
-                config = self.agent_config() | {"listen_fd": listener.fileno()}
+                config = self.agent_config()
+                config |= {"listen_fd": listener.fileno(), "exec_dir_fd": exec_fd}
                 self._process = await self._launch(config)
             finally:
-                listener.close()  # the agent holds its own copy now
+                listener.close()  # the agent holds its own copies now
+                os.close(exec_fd)
             self._channel = AgentChannel(self.root / "ctl" / "sock")
-            await self._await_agent()
+            self._agent_pid = _host_pid(self._process.pid, await self._await_agent())
         except BaseException:
             await self._stop_all()  # nothing half-started stays behind (processes, cgroups)
             raise
@@ -138,14 +161,15 @@ class AgentSandbox(Sandbox, abc.ABC):
             release(self.devbox_id, self.identity)
             await asyncio.to_thread(shutil.rmtree, self.root, ignore_errors=True)
 
-    async def _await_agent(self) -> None:
+    async def _await_agent(self) -> int:
+        """Wait until the agent answers; its pid (in its own pid namespace)."""
         deadline = asyncio.get_running_loop().time() + _START_TIMEOUT
         while True:
             if not self.alive():
                 raise RuntimeError(f"devbox {self.devbox_id} did not start: {self._launch_log()}")
             try:
-                await self._running().call({"op": "ping"}, timeout=2.0)
-                return
+                reply, _ = await self._running().call({"op": "ping"}, timeout=2.0)
+                return int(reply["pid"])
             except (ConnectionError, TimeoutError):  # not listening yet, or a slow host
                 if asyncio.get_running_loop().time() > deadline:
                     raise RuntimeError(
@@ -209,14 +233,14 @@ class AgentSandbox(Sandbox, abc.ABC):
         extra = dict(env or {})
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
             raise ValueError("env must map str to str")
-        channel = self._running()
+        self._running()
         try:
             self._make_exec_dir(execution_id)
         except FileExistsError:
             raise ValueError(f"execution id {execution_id!r} was already used") from None
         request: dict[str, Any] = {"op": "exec", "id": execution_id, "command": command}
         request |= {"env": extra, "login": login}
-        await channel.call({**request, "stdin": attach_stdin})
+        await self._call({**request, "stdin": attach_stdin})
 
     def _make_exec_dir(self, execution_id: str) -> None:
         """The execution's directory, with ``stdout``/``stderr`` made by the host.
@@ -257,7 +281,7 @@ class AgentSandbox(Sandbox, abc.ABC):
 
     async def kill(self, execution_id: str) -> None:
         if self.alive() and self.exec_dir(execution_id).is_dir():
-            await self._running().call({"op": "kill", "id": execution_id})
+            await self._call({"op": "kill", "id": execution_id})
             await self.wait(execution_id, 5.0)
 
     async def send_stdin(self, execution_id: str, text: str | None, *, eof: bool = False) -> bool:
@@ -266,7 +290,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         request = {"op": "stdin", "id": execution_id, "eof": eof}
         try:
             data = (text or "").encode()
-            reply, _ = await self._running().call(request, data, timeout=_STDIN_TIMEOUT)
+            reply, _ = await self._call(request, data, timeout=_STDIN_TIMEOUT)
         except (TimeoutError, ConnectionError):
             return False
         return bool(reply.get("ok"))
@@ -274,11 +298,11 @@ class AgentSandbox(Sandbox, abc.ABC):
     # ---- files --------------------------------------------------------------------------
 
     async def read_file(self, path: str) -> bytes:
-        _, data = await self._running().call({"op": "read_file", "path": path})
+        _, data = await self._call({"op": "read_file", "path": path})
         return data
 
     async def write_file(self, path: str, data: bytes) -> None:
-        await self._running().call({"op": "write_file", "path": path}, data)
+        await self._call({"op": "write_file", "path": path}, data)
 
     async def snapshot(self, archive: Path) -> int:
         try:
@@ -309,9 +333,15 @@ class AgentSandbox(Sandbox, abc.ABC):
     # ---- limits -------------------------------------------------------------------------
 
     async def _watch_disk(self) -> None:
+        """Stop the devbox when it uses more disk than ``disk_mb``, or its agent was stopped."""
         limit = self.limits.disk_mb * 1024 * 1024
+        exec_root = self.root / "ctl" / "exec"
         while self.alive():
-            used = await asyncio.to_thread(disk_usage, self.home)
+            if self._agent_stopped():
+                await self._fail(STOPPED_MESSAGE)
+                return
+            # Output is host disk too: counted, so many capped executions cannot fill the host.
+            used = await asyncio.to_thread(lambda: disk_usage(self.home) + disk_usage(exec_root))
             if used > limit:
                 log.warning("devbox %s used %d bytes > disk_mb; stopping it", self.devbox_id, used)
                 self.failure_reason = "out_of_disk"
@@ -319,7 +349,64 @@ class AgentSandbox(Sandbox, abc.ABC):
                 return
             await asyncio.sleep(DISK_CHECK_SECONDS)
 
+    def _agent_stopped(self) -> bool:
+        """Whether the agent sits stopped (SIGSTOP) or in a tracing stop."""
+        if self._agent_pid is None:
+            return False
+        try:
+            with open(f"/proc/{self._agent_pid}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False  # gone: the launcher's exit says so
+        return state in (b"T", b"t")
+
+    async def _fail(self, message: str) -> None:
+        """The devbox cannot go on: stop its processes and say why (the reaper records it)."""
+        if self.failure_reason is None:
+            log.warning("devbox %s failed: %s", self.devbox_id, message)
+            self.failure_reason, self.failure_message = "execution_failed", message
+        await self._stop_all()
+
+    async def _call(
+        self, request: dict[str, Any], payload: bytes = b"", *, timeout: float = 60.0
+    ) -> tuple[dict[str, Any], bytes]:
+        """A call to the agent that ends in ``SandboxFailed`` at once if the agent is stopped
+        or dies meanwhile, instead of waiting out ``timeout``."""
+        call = asyncio.ensure_future(self._running().call(request, payload, timeout=timeout))
+        try:
+            while True:
+                done, _ = await asyncio.wait({call}, timeout=_HEALTH_SECONDS)
+                if done:
+                    return call.result()
+                if self._agent_stopped():
+                    await self._fail(STOPPED_MESSAGE)
+                    raise SandboxFailed(STOPPED_MESSAGE)
+        except ConnectionError:
+            if self.failure_reason is None and self._process is not None:
+                with contextlib.suppress(TimeoutError):  # is it the agent that is gone?
+                    await asyncio.wait_for(asyncio.shield(self._process.wait()), 1.0)
+                if self.alive():
+                    raise
+                await self._fail(DIED_MESSAGE)
+            raise SandboxFailed(self.failure_message or DIED_MESSAGE) from None
+        finally:
+            if not call.done():
+                call.cancel()
+                with contextlib.suppress(BaseException):
+                    await call
+
     def _running(self) -> AgentChannel:
         if self._channel is None or not self.alive():
             raise RuntimeError(f"devbox {self.devbox_id} is not running; start or resume it first")
         return self._channel
+
+
+def _host_pid(launcher: int, namespace_pid: int) -> int | None:
+    """Host pid of the launcher's descendant (or the launcher) that is ``namespace_pid`` in its
+    own pid namespace; None if not found (then nobody can tell it was stopped)."""
+    for pid in sorted({launcher} | descendants(proc_table(), [launcher])):
+        with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("NSpid:") and int(line.split()[-1]) == namespace_pid:
+                    return pid
+    return None

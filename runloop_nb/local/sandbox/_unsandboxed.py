@@ -46,7 +46,6 @@ class UnsandboxedSandbox(AgentSandbox):
         env = {"HOME": home, "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash"}
         config |= {
             "home": home,
-            "exec_root": str(self.root / "ctl" / "exec"),
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
         agent = str(runtime().agent_dir / "_agent.py")
@@ -62,7 +61,7 @@ class UnsandboxedSandbox(AgentSandbox):
                 stdout=log_fd,
                 stderr=log_fd,
                 start_new_session=True,
-                pass_fds=[config["listen_fd"]],
+                pass_fds=[config["listen_fd"], config["exec_dir_fd"]],
                 preexec_fn=self.launcher_preexec(),
             )
         finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_nb.local.sandbox import Sandbox, SandboxMode
+from runloop_nb.local.sandbox import Sandbox, SandboxFailed, SandboxMode
 
 from ._helpers import agent_sandbox, pids_of_uid, pids_with, run, until
 from .conftest import MakeSandbox
@@ -79,8 +79,13 @@ async def test_symlinks_planted_by_the_user_do_not_lead_out(
     assert secret.read_bytes() == b"host only"
 
 
-async def test_an_exit_symlink_planted_by_the_user_is_not_followed(sandbox: Sandbox) -> None:
-    inside = "/run/ctl/exec" if sandbox.mode == "bwrap" else str(sandbox.root / "ctl" / "exec")
+async def test_an_exit_symlink_planted_by_the_user_is_not_followed(
+    make_sandbox: MakeSandbox,
+) -> None:
+    # Only the unsandboxed mode's commands can reach the execution directories (bwrap devboxes
+    # do not have them mounted: tests/local/sandbox/test_output_integrity.py).
+    sandbox = await make_sandbox("unsandboxed")
+    inside = str(sandbox.root / "ctl" / "exec")
     plant = f"ln -s /etc/hostname {inside}/$RUNLOOP_NB_EXEC_ID/exit && sleep 30"
     await sandbox.exec("planted", plant)
     link = sandbox.exec_dir("planted") / "exit"
@@ -180,8 +185,9 @@ async def sandbox_setup(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="without root the devbox user is the server user")
-async def test_output_files_cannot_be_swapped_for_symlinks(sandbox: Sandbox) -> None:
-    inside = "/run/ctl/exec" if sandbox.mode == "bwrap" else str(sandbox.root / "ctl" / "exec")
+async def test_output_files_cannot_be_swapped_for_symlinks(make_sandbox: MakeSandbox) -> None:
+    sandbox = await make_sandbox("unsandboxed")  # bwrap: see test_output_integrity.py
+    inside = str(sandbox.root / "ctl" / "exec")
     swap = (
         f"cd {inside}/$RUNLOOP_NB_EXEC_ID || exit 9; echo before; ln -s /etc/hostname s; "
         "mv -f s stdout; rm -f stderr; ls -l stdout | cut -c1"
@@ -189,3 +195,23 @@ async def test_output_files_cannot_be_swapped_for_symlinks(sandbox: Sandbox) -> 
     status, out, _ = await run(sandbox, swap)
     assert status == 0
     assert out == b"before\n-\n"  # still a regular file: the swap and the removal failed
+
+
+async def test_a_call_to_a_stopped_agent_fails_at_once_with_a_reason(
+    make_sandbox: MakeSandbox, mode: SandboxMode
+) -> None:
+    sandbox = await make_sandbox(mode)
+    agent_sandbox(sandbox)._watchdog.cancel()  # type: ignore[union-attr]  # the call must notice
+    # The command stops its agent only after the exec call was answered: on a cue from here.
+    await sandbox.exec("freeze", "mkfifo cue && read line < cue && kill -STOP $PPID")
+    await until((sandbox.home / "cue").exists)
+    await asyncio.to_thread((sandbox.home / "cue").write_text, "go\n")
+    await until(agent_sandbox(sandbox)._agent_stopped)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(SandboxFailed, match="stopped from inside the devbox"):
+        await sandbox.write_file("late.txt", b"x")
+    assert loop.time() - started < 5  # not the 60 s the call may take
+    assert not sandbox.alive()
+    assert sandbox.failure_reason == "execution_failed"
+    assert sandbox.exit_status("freeze") == 137

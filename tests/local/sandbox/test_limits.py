@@ -109,6 +109,7 @@ async def test_fork_bomb_is_bounded_and_killable(
     await sandbox.kill("bomb")
     assert sandbox.exit_status("bomb") is not None
     assert pids_with("bomb") == set()
+    assert (await run(sandbox, "/bin/echo after")) == (0, b"after\n", b"")  # it can fork again
 
 
 async def test_endless_printer_stops_at_the_output_cap(
@@ -142,6 +143,17 @@ async def test_disk_filler_stops_the_devbox_out_of_disk(
     stdout, _ = outputs(sandbox, "filler")
     assert b"done" not in stdout
     assert (await run(other, "echo fine"))[:2] == (0, b"fine\n")
+
+
+async def test_output_counts_against_the_disk_limit(
+    make_sandbox: MakeSandbox, mode: SandboxMode
+) -> None:
+    # Output lands on host disk (under the 64 MiB cap per stream): without counting it, many
+    # executions could fill the host's disk from a devbox with a small disk_mb.
+    sandbox = await make_sandbox(mode, limits=Limits(disk_mb=24, max_file_mb=16))
+    await sandbox.exec("printer", "head -c 40M /dev/zero; sleep 30")
+    assert await sandbox.wait("printer", 20) == 137
+    assert sandbox.failure_reason == "out_of_disk"
 
 
 async def test_one_file_cannot_exceed_max_file_mb(sandbox: Sandbox) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -51,4 +52,21 @@ async def test_modes_of_the_devbox_folder(make_sandbox: MakeSandbox, mode: Sandb
 
     assert mode_of(box.root) == 0o711
     assert mode_of(box.home) == 0o700
+    assert mode_of(box.root / "ctl" / "exec") == 0o710  # the devbox's group (its agent) only
     assert not mode_of(output) & 0o007  # nothing for others
+
+
+async def test_a_setuid_file_in_a_devbox_is_no_use_to_other_users_or_snapshots(
+    make_sandbox: MakeSandbox, base_dir: Path
+) -> None:
+    box = await make_sandbox("bwrap")
+    plant = "cp /bin/cat suid-cat && chmod 4755 suid-cat && stat -c %a suid-cat"
+    assert await run(box, plant) == (0, b"4755\n", b"")
+    with pytest.raises(PermissionError):  # another user cannot even reach the file
+        _as_other_user(str(box.home / "suid-cat"), "/etc/hostname")
+    archive = base_dir / "snap.tar.gz"
+    await box.snapshot(archive)
+    with tarfile.open(archive) as members:
+        assert members.getmember("./suid-cat").mode == 0o755  # not in the archive either
+    copy = await make_sandbox("bwrap", snapshot=archive)
+    assert stat.S_IMODE((copy.home / "suid-cat").stat().st_mode) == 0o755  # bits dropped
