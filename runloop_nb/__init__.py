@@ -1,7 +1,10 @@
 """runloop_nb: explore Runloop benchmarks and debug coding agents from Jupyter.
 
 Start with ``client = runloop_nb.connect()``: with ``RUNLOOP_API_KEY`` set it talks to the Runloop
-cloud, without one it starts (or reuses) the embedded local server.
+cloud, without one it starts (or reuses) the embedded local server. Then ``runloop_nb.running``
+(``run_scenario``) runs an agent on a scenario, ``runloop_nb.stepping`` holds the agents
+(``ReferenceAgent``), ``runloop_nb.authoring`` writes scenarios (``ScenarioBuilder``) and
+``runloop_nb.audit`` gold-audits a benchmark.
 
 Importing this package is cheap and silent: no I/O, no environment reads, and no FastAPI,
 uvicorn, pandas or plotly. Everything beyond the error classes loads on first use.
@@ -32,9 +35,12 @@ from runloop_nb.errors import (
 )
 
 if TYPE_CHECKING:
-    from runloop_nb import client, errors, local, wire
+    from runloop_nb import audit, authoring, client, errors, local, running, stepping, wire
     from runloop_nb._connect import connect
-    from runloop_nb.client import RunloopClient
+    from runloop_nb.authoring import ScenarioBuilder
+    from runloop_nb.client import Devbox, Page, RunloopClient
+    from runloop_nb.running import ScenarioOutcome, run_scenario
+    from runloop_nb.stepping import ReferenceAgent
 
 __all__ = [
     "APIConnectionError",
@@ -44,31 +50,51 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "Devbox",
     "InternalServerError",
     "NotFoundError",
+    "Page",
     "PermissionDeniedError",
     "PollingTimeoutError",
     "RateLimitError",
+    "ReferenceAgent",
     "ResponseFormatError",
     "RunloopClient",
     "RunloopNBError",
+    "ScenarioBuilder",
+    "ScenarioOutcome",
     "UnexpectedStateError",
     "UnprocessableEntityError",
     "__version__",
+    "audit",
+    "authoring",
     "client",
     "connect",
     "errors",
     "local",
+    "run_scenario",
+    "running",
+    "stepping",
     "wire",
 ]
 
 # name -> (module, attribute or None for the module itself); resolved on first access.
 _LAZY: dict[str, tuple[str, str | None]] = {
+    "Devbox": ("runloop_nb.client", "Devbox"),
+    "Page": ("runloop_nb.client", "Page"),
+    "ReferenceAgent": ("runloop_nb.stepping", "ReferenceAgent"),
     "RunloopClient": ("runloop_nb.client", "RunloopClient"),
+    "ScenarioBuilder": ("runloop_nb.authoring", "ScenarioBuilder"),
+    "ScenarioOutcome": ("runloop_nb.running", "ScenarioOutcome"),
+    "audit": ("runloop_nb.audit", None),
+    "authoring": ("runloop_nb.authoring", None),
     "client": ("runloop_nb.client", None),
     "connect": ("runloop_nb._connect", "connect"),
     "errors": ("runloop_nb.errors", None),
     "local": ("runloop_nb.local", None),
+    "run_scenario": ("runloop_nb.running", "run_scenario"),
+    "running": ("runloop_nb.running", None),
+    "stepping": ("runloop_nb.stepping", None),
     "wire": ("runloop_nb.wire", None),
 }
 

@@ -1,4 +1,5 @@
-"""The ``runloop-nb`` command: ``serve`` (foreground, ``--background`` or ``--stop``), and more.
+"""The ``runloop-nb`` command: ``serve`` (foreground, ``--background`` or ``--stop``), ``audit``,
+``benchmarks``, ``scenarios BENCHMARK`` and ``runs``.
 
 Each subcommand is one ``_add_<name>`` function that registers its parser and handler; add a new
 command (``audit``, ``lab``, ``report``, ...) by writing another one and listing it in
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 Handler = Callable[[argparse.Namespace], int]
+BACKGROUND_LABEL = "embedded Runloop server"
 
 
 def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,13 +38,15 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     mode.add_argument(
         "--background",
         action="store_true",
-        help="start a detached server unless one is running, print its url, and return",
+        help="start a detached server unless one is running, print its url, and return (its "
+        "log, one line per request, is server.log in the data directory)",
     )
     mode.add_argument("--stop", action="store_true", help="stop the running server")
     parser.set_defaults(handler=_serve)
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from runloop_nb.local._access_log import log_to_stderr
     from runloop_nb.local._launcher import ensure_server, stop_server
     from runloop_nb.local._server import print_ready, serve
 
@@ -55,10 +59,12 @@ def _serve(args: argparse.Namespace) -> int:
             print("--background always uses 127.0.0.1 and a free port", file=sys.stderr)
             return 2
         info = ensure_server(args.data_dir)
-        print(info.url)
+        # A bare URL that answers 401 in a browser confuses: say what it is and who uses it.
+        print(f"{BACKGROUND_LABEL}: {info.url}; connect() finds it")
         if info.sandbox != "bwrap sandboxes":
             print(f"devboxes: {info.sandbox}", file=sys.stderr)
         return 0
+    log_to_stderr()  # a detached server's stderr is its server.log
     serve(
         host=args.host,
         port=args.port,
@@ -75,10 +81,17 @@ def _add_audit(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_parser(subparsers)
 
 
+def _add_listings(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from runloop_nb._listings import add_parsers  # light: the client loads when a command runs
+
+    add_parsers(subparsers)
+
+
 # Subcommands in the order `--help` lists them.
 _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_serve,
     _add_audit,
+    _add_listings,
 )
 
 

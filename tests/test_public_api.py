@@ -82,3 +82,74 @@ def test_lazy_names_are_the_real_objects() -> None:
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_thing"):
         _ = runloop_nb.no_such_thing  # type: ignore[attr-defined]
+
+
+PUBLIC = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "Devbox",
+    "InternalServerError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "PollingTimeoutError",
+    "RateLimitError",
+    "ReferenceAgent",
+    "ResponseFormatError",
+    "RunloopClient",
+    "RunloopNBError",
+    "ScenarioBuilder",
+    "ScenarioOutcome",
+    "UnexpectedStateError",
+    "UnprocessableEntityError",
+    "__version__",
+    "audit",
+    "authoring",
+    "client",
+    "connect",
+    "errors",
+    "local",
+    "run_scenario",
+    "running",
+    "stepping",
+    "wire",
+]
+
+
+def test_all_is_exactly_the_public_names() -> None:
+    assert runloop_nb.__all__ == PUBLIC
+    assert set(PUBLIC) <= set(dir(runloop_nb))
+
+
+def test_the_workflow_names_resolve_in_a_fresh_interpreter() -> None:
+    # In a fresh process, so nothing imported by other tests hides a missing lazy entry.
+    code = (
+        "import runloop_nb\n"
+        "for name in runloop_nb.__all__:\n"
+        "    assert getattr(runloop_nb, name) is not None, name\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok\n"
+
+
+def test_the_workflow_names_are_the_real_objects() -> None:
+    from runloop_nb import audit, authoring, running, stepping
+    from runloop_nb.client import Devbox, Page
+
+    assert runloop_nb.audit is audit
+    assert runloop_nb.authoring is authoring
+    assert runloop_nb.running is running
+    assert runloop_nb.stepping is stepping
+    assert runloop_nb.Devbox is Devbox
+    assert runloop_nb.Page is Page
+    assert runloop_nb.ReferenceAgent is stepping.ReferenceAgent
+    assert runloop_nb.ScenarioBuilder is authoring.ScenarioBuilder
+    assert runloop_nb.run_scenario is running.run_scenario
+    assert runloop_nb.ScenarioOutcome is running.ScenarioOutcome

@@ -59,6 +59,9 @@ class ExecutionResult:
     def __repr__(self) -> str:
         return f"ExecutionResult(execution_id={self.execution_id!r}, exit_code={self.exit_code})"
 
+    def _repr_html_(self) -> str:
+        return self.view._repr_html_()
+
 
 def _last_lines(text: str, num_lines: int | None) -> str:
     if num_lines is None:

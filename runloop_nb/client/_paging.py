@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
-from typing import Any, Generic, SupportsIndex, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, SupportsIndex, TypeVar, get_args, overload
 
 from runloop_nb.client._transport import Transport, decode_json, parse_model
 from runloop_nb.client._types import NOT_GIVEN
-from runloop_nb.wire import MAX_PAGE_LIMIT, ListView, items_of
+from runloop_nb.wire import ITEMS_KEY, MAX_PAGE_LIMIT, ListView, items_of
+from runloop_nb.wire._display import columns_of, row_of, rows_html
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -20,10 +24,13 @@ class Page(Generic[T]):
     `await page.next_page()` returns the following page, or **None** at the end, so
     `while page: ...; page = await page.next_page()` walks every page.
 
+    In a notebook a page shows as a table, one row per item (the columns of `to_pandas()`).
+
     Attributes:
         items: the items of this page.
         has_more: whether the server has more items after this page.
         total_count: the total number of items, when the server counted them.
+        item_type: the model of the items (BenchmarkView, ...), when the list endpoint is known.
     """
 
     def __init__(
@@ -33,10 +40,12 @@ class Page(Generic[T]):
         has_more: bool,
         total_count: int | None,
         fetch: FetchPage[T] | None = None,
+        item_type: type | None = None,
     ) -> None:
         self.items = items
         self.has_more = has_more
         self.total_count = total_count
+        self.item_type = item_type
         self._fetch = fetch
 
     def has_next_page(self) -> bool:
@@ -64,9 +73,52 @@ class Page(Generic[T]):
 
     def __repr__(self) -> str:
         return (
-            f"Page({len(self.items)} items, has_more={self.has_more}, "
+            f"Page({len(self.items)} {self._kind()} items, has_more={self.has_more}, "
             f"total_count={self.total_count})"
         )
+
+    def _repr_html_(self) -> str:
+        caption = repr(self) + ("; `await page.next_page()` for more" if self.has_more else "")
+        return rows_html(self.items, columns_of(self.item_type, self.items), caption)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """This page as a DataFrame, one row per item, values in full (not cut as displayed).
+
+        The columns depend on the item type (always in this order):
+
+        ================  ==================================================================
+        items             columns
+        ================  ==================================================================
+        BenchmarkView     id, name, status, scenarios (count of scenario ids), is_public,
+                          description
+        ScenarioView      id, name, status, scorers ("name (weight), ..."),
+                          working_directory, problem_statement
+        BenchmarkRunView  id, name, state, score, benchmark_id, pending (count of pending
+                          scenarios), start_time_ms, duration_ms
+        ScenarioRunView   id, name, state, score (the contract score, None until scored),
+                          scenario_id, scenario_name, devbox_id, benchmark_run_id,
+                          start_time_ms, duration_ms
+        DevboxView        id, name, status, reason (failure or shutdown reason),
+                          sandbox_mode, create_time_ms, end_time_ms, snapshot_id,
+                          blueprint_id
+        other models      their top-level wire fields (``to_wire()`` keys)
+        ================  ==================================================================
+
+        Absent values are None. pandas is imported here, not when runloop_nb is imported.
+
+        Returns:
+            A DataFrame with one row per item of this page (no rows, same columns, when empty).
+        """
+        import pandas as pd
+
+        columns = columns_of(self.item_type, self.items)
+        rows = [row_of(item) for item in self.items]
+        return pd.DataFrame(rows, columns=columns)
+
+    def _kind(self) -> str:
+        if self.item_type is not None:
+            return self.item_type.__name__
+        return type(self.items[0]).__name__ if self.items else "?"
 
 
 def _item_id(item: Any) -> str:
@@ -89,6 +141,15 @@ class AsyncPager(Generic[T]):
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._fetch(self._starting_after).__await__()
+
+    def __iter__(self) -> NoReturn:
+        # Without this, a plain `for` fails with "'AsyncPager' object is not iterable", which
+        # says nothing about the two ways that work.
+        raise TypeError(
+            "a list call is asynchronous: use `await ...` for one page or `async for` for all "
+            "items (`page = await client.api.benchmarks.list_public()`, then `for b in page:`; "
+            "or `async for b in client.api.benchmarks.list_public():`)"
+        )
 
     async def __aiter__(self) -> AsyncIterator[T]:
         page: Page[T] | None = await self._fetch(self._starting_after)
@@ -136,7 +197,17 @@ def make_pager(
             has_more=parsed.has_more,
             total_count=parsed.total_count,
             fetch=fetch,
+            item_type=item_type,
         )
+
+    item_type = _item_type(view)
 
     start = query.get("starting_after")
     return AsyncPager(fetch, start if isinstance(start, str) else None)
+
+
+def _item_type(view: type[ListView]) -> type | None:
+    """The item model of a list view (`BenchmarkListView` -> `BenchmarkView`)."""
+    field = view.model_fields.get(ITEMS_KEY.get(view, ""))
+    args = get_args(field.annotation) if field is not None else ()
+    return args[0] if args and isinstance(args[0], type) else None

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from runloop_nb.local._access_log import AccessLogMiddleware
 from runloop_nb.local._errors import ServerError
 from runloop_nb.local._idempotency import IdempotencyMiddleware
 from runloop_nb.local._json_body import SURROGATE_MESSAGE
@@ -59,6 +60,8 @@ def create_app(state: ServerState) -> FastAPI:
     # Outside the idempotency cache (which keeps the body), inside auth (401 comes first).
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(BearerAuthMiddleware, token=state.token)
+    # Outermost, so refused (401, 413) and failed requests are logged too.
+    app.add_middleware(AccessLogMiddleware)
     return app
 
 

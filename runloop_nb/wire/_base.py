@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from runloop_nb.wire._display import short_args
+
 
 class WireModel(BaseModel):
     """A JSON object of the Runloop wire contract.
@@ -17,6 +19,11 @@ class WireModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def __repr_args__(self) -> Any:
+        # A scenario's test files or a command's output can be megabytes: a repr that prints
+        # them whole buries the cell (strings past 60 chars end in "... (N chars)").
+        return short_args(super().__repr_args__())
 
     def to_wire(self, *, exclude_unset: bool = True) -> dict[str, Any]:
         """Return the JSON-ready dict exactly as it goes over the wire (wire names, extras kept).

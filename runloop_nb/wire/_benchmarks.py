@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from runloop_nb.wire._base import WireModel
 from runloop_nb.wire._devboxes import LaunchParameters
+from runloop_nb.wire._display import Displayed
 
 BenchmarkStatus = Literal["active", "archived"]
 
@@ -22,8 +23,17 @@ class RunProfile(WireModel):
     purpose: str | None = None
 
 
-class BenchmarkView(WireModel):
+class BenchmarkView(Displayed, WireModel):
     """A benchmark definition; note ``scenarioIds`` is camelCase on the wire."""
+
+    display_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "status",
+        "scenarios",
+        "is_public",
+        "description",
+    )
 
     id: str
     name: str
@@ -35,6 +45,24 @@ class BenchmarkView(WireModel):
     description: str | None = None
     required_environment_variables: list[str] | None = None
     required_secret_names: list[str] | None = None
+
+    def _row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "scenarios": len(self.scenario_ids),
+            "is_public": self.is_public,
+            "description": self.description,
+        }
+
+    def _folds(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "attribution": self.attribution,
+            "scenario_ids": self.scenario_ids,
+            "metadata": self.metadata,
+        }
 
 
 class BenchmarkCreateParams(WireModel):

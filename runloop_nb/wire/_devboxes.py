@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from runloop_nb.wire._base import WireModel
+from runloop_nb.wire._display import Displayed
 
 DevboxStatus = Literal[
     "queued",
@@ -81,8 +82,20 @@ class StateTransition(WireModel):
     failure_reason: DevboxFailureReason | None = None
 
 
-class DevboxView(WireModel):
+class DevboxView(Displayed, WireModel):
     """A devbox as the service reports it (contract §9.5)."""
+
+    display_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "status",
+        "reason",
+        "sandbox_mode",
+        "create_time_ms",
+        "end_time_ms",
+        "snapshot_id",
+        "blueprint_id",
+    )
 
     id: str
     status: DevboxStatus
@@ -105,6 +118,26 @@ class DevboxView(WireModel):
     # Ours, not Runloop's: "bwrap" or "unsandboxed", so a user can see how isolated a local
     # devbox really is.
     sandbox_mode: str | None = None
+
+    def _row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "reason": self.failure_reason or self.shutdown_reason,
+            "sandbox_mode": self.sandbox_mode,
+            "create_time_ms": self.create_time_ms,
+            "end_time_ms": self.end_time_ms,
+            "snapshot_id": self.snapshot_id,
+            "blueprint_id": self.blueprint_id,
+        }
+
+    def _folds(self) -> dict[str, Any]:
+        return {
+            "launch_parameters": self.launch_parameters,
+            "state_transitions": self.state_transitions,
+            "metadata": self.metadata,
+        }
 
 
 class DevboxCreateParams(WireModel):

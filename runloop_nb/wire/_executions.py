@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from runloop_nb.wire._base import WireModel
+from runloop_nb.wire._display import Displayed
 
 ExecutionStatus = Literal["queued", "running", "completed"]
 StdinSignal = Literal["EOF", "INTERRUPT"]
@@ -46,11 +47,20 @@ class ExecuteSyncParams(WireModel):
         return self
 
 
-class ExecutionView(WireModel):
+class ExecutionView(Displayed, WireModel):
     """An execution's state and, once completed, its exit status and last output lines.
 
     The contract calls it DevboxAsyncExecutionDetailView.
     """
+
+    display_columns: ClassVar[tuple[str, ...]] = (
+        "execution_id",
+        "devbox_id",
+        "status",
+        "exit_status",
+        "stdout",
+        "stderr",
+    )
 
     devbox_id: str
     execution_id: str
@@ -61,14 +71,40 @@ class ExecutionView(WireModel):
     stdout_truncated: bool | None = None
     stderr_truncated: bool | None = None
 
+    def _row(self) -> dict[str, Any]:
+        return {
+            "execution_id": self.execution_id,
+            "devbox_id": self.devbox_id,
+            "status": self.status,
+            "exit_status": self.exit_status,
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+        }
 
-class ExecutionDetailView(WireModel):
+    def _folds(self) -> dict[str, Any]:
+        return {"stdout": self.stdout, "stderr": self.stderr}
+
+
+class ExecutionDetailView(Displayed, WireModel):
     """Result of a finished synchronous command (the contract's DevboxExecutionDetailView)."""
+
+    display_columns: ClassVar[tuple[str, ...]] = ("devbox_id", "exit_status", "stdout", "stderr")
 
     devbox_id: str
     exit_status: int
     stdout: str
     stderr: str
+
+    def _row(self) -> dict[str, Any]:
+        return {
+            "devbox_id": self.devbox_id,
+            "exit_status": self.exit_status,
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+        }
+
+    def _folds(self) -> dict[str, Any]:
+        return {"stdout": self.stdout, "stderr": self.stderr}
 
 
 class ExecutionWaitParams(WireModel):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from runloop_nb.wire._base import WireModel
+from runloop_nb.wire._display import Displayed
 from runloop_nb.wire._scenarios import ScenarioView
 
 ScenarioRunState = Literal[
@@ -36,8 +37,21 @@ class ScoringContractResultView(WireModel):
     scoring_function_results: list[ScoringFunctionResultView]
 
 
-class ScenarioRunView(WireModel):
+class ScenarioRunView(Displayed, WireModel):
     """One run of a scenario in its own devbox (contract §6.2)."""
+
+    display_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "state",
+        "score",
+        "scenario_id",
+        "scenario_name",
+        "devbox_id",
+        "benchmark_run_id",
+        "start_time_ms",
+        "duration_ms",
+    )
 
     id: str
     scenario_id: str
@@ -55,3 +69,26 @@ class ScenarioRunView(WireModel):
     # Ours: the local server embeds the scenario because Runloop's documented interactive flow
     # reads `scenario_run.scenario.input_context.problem_statement`.
     scenario: ScenarioView | None = None
+
+    def _row(self) -> dict[str, Any]:
+        result = self.scoring_contract_result
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "score": None if result is None else result.score,
+            "scenario_id": self.scenario_id,
+            "scenario_name": None if self.scenario is None else self.scenario.name,
+            "devbox_id": self.devbox_id,
+            "benchmark_run_id": self.benchmark_run_id,
+            "start_time_ms": self.start_time_ms,
+            "duration_ms": self.duration_ms,
+        }
+
+    def _folds(self) -> dict[str, Any]:
+        result = self.scoring_contract_result
+        return {
+            "scoring results": None if result is None else result.scoring_function_results,
+            "metadata": self.metadata,
+            "scenario": self.scenario,
+        }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from runloop_nb.wire._base import WireModel
 from runloop_nb.wire._benchmarks import RunProfile
 from runloop_nb.wire._devboxes import LaunchParameters
+from runloop_nb.wire._display import Displayed
 
 ScenarioStatus = Literal["active", "archived"]
 ValidationType = Literal["UNSPECIFIED", "FORWARD", "REVERSE", "EVALUATION"]
@@ -146,8 +147,17 @@ class ScenarioEnvironment(WireModel):
     working_directory: str | None = None
 
 
-class ScenarioView(WireModel):
+class ScenarioView(Displayed, WireModel):
     """A scenario definition (contract §5.2)."""
+
+    display_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "status",
+        "scorers",
+        "working_directory",
+        "problem_statement",
+    )
 
     id: str
     name: str
@@ -162,6 +172,28 @@ class ScenarioView(WireModel):
     is_public: bool | None = None
     scorer_timeout_sec: int | None = None
     validation_type: ValidationType | None = None
+
+    def _row(self) -> dict[str, Any]:
+        functions = self.scoring_contract.scoring_function_parameters
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "scorers": ", ".join(f"{f.name} ({f.weight:g})" for f in functions),
+            "working_directory": None
+            if self.environment is None
+            else self.environment.working_directory,
+            "problem_statement": self.input_context.problem_statement,
+        }
+
+    def _folds(self) -> dict[str, Any]:
+        return {
+            "problem_statement": self.input_context.problem_statement,
+            "scoring_contract": self.scoring_contract.scoring_function_parameters,
+            "reference_output": self.reference_output,
+            "environment": self.environment,
+            "metadata": self.metadata,
+        }
 
 
 class ScenarioCreateParams(WireModel):

@@ -125,3 +125,12 @@ async def test_devbox_create_returns_a_running_handle(
     devbox = await client.devbox.create(name="x")
     assert devbox.id == "dbx_1"
     assert json.loads(cloud.requests[0].content) == {"name": "x"}
+
+
+def test_an_execution_result_displays_as_its_view() -> None:
+    from runloop_nb.wire import ExecutionView
+
+    view = ExecutionView(devbox_id="dbx_1", execution_id="exe_1", status="completed", exit_status=0)
+    result = ExecutionResult(view, devboxes=None)  # type: ignore[arg-type]  # display needs none
+    assert result._repr_html_() == view._repr_html_()
+    assert "exe_1" in result._repr_html_()

@@ -100,3 +100,53 @@ async def test_starting_after_given_by_the_caller_starts_there(
     cloud.add("GET", "/v1/benchmarks/list_public", three_pages)
     ids = [b.id async for b in client.api.benchmarks.list_public(starting_after="bmd_4")]
     assert ids == ["bmd_5", "bmd_6"]
+
+
+def test_a_plain_for_says_to_await_or_async_for(cloud: FakeCloud, client: RunloopClient) -> None:
+    pager = client.api.benchmarks.list_public()
+    with pytest.raises(TypeError) as caught:
+        for _ in pager:  # type: ignore[misc]
+            pass
+    message = str(caught.value)
+    assert "use `await ...` for one page or `async for` for all items" in message
+    assert cloud.requests == []
+
+
+async def test_to_pandas_one_row_per_item_with_the_documented_columns(
+    cloud: FakeCloud, client: RunloopClient
+) -> None:
+    cloud.add("GET", "/v1/benchmarks/list_public", three_pages)
+    page = await client.api.benchmarks.list_public(limit=3)
+    frame = page.to_pandas()
+    assert list(frame.columns) == ["id", "name", "status", "scenarios", "is_public", "description"]
+    assert frame["id"].tolist() == ["bmd_0", "bmd_1", "bmd_2"]
+    assert frame["scenarios"].tolist() == [1, 1, 1]
+    assert Page.to_pandas.__doc__ is not None
+    for column in frame.columns:
+        assert column in Page.to_pandas.__doc__
+
+
+async def test_an_empty_page_still_has_the_columns(cloud: FakeCloud, client: RunloopClient) -> None:
+    cloud.add("GET", "/v1/scenarios", {"scenarios": [], "has_more": False, "total_count": 0})
+    frame = (await client.api.scenarios.list()).to_pandas()
+    assert len(frame) == 0
+    assert list(frame.columns) == [
+        "id",
+        "name",
+        "status",
+        "scorers",
+        "working_directory",
+        "problem_statement",
+    ]
+
+
+async def test_a_page_shows_as_an_escaped_table(cloud: FakeCloud, client: RunloopClient) -> None:
+    hostile = {**benchmark(0), "name": "<img src=x onerror=alert(1)>"}
+    cloud.add("GET", "/v1/benchmarks", {"benchmarks": [hostile], "has_more": True})
+    page = await client.api.benchmarks.list()
+    markup = page._repr_html_()
+    assert markup.count("<tr>") == 2  # the header and one item
+    assert "<img" not in markup
+    assert "&lt;img src=x onerror=alert(1)&gt;" in markup
+    assert "Page(1 BenchmarkView items, has_more=True" in markup
+    assert repr(page) == "Page(1 BenchmarkView items, has_more=True, total_count=None)"

@@ -48,3 +48,19 @@ def test_notebook_runs_against_the_local_server(path: Path, local_home: Path) ->
         assert "with the reference applied: 1.0" in outputs
         assert "untouched: 0.0" in outputs
         assert "completed 1.0" in outputs
+        _assert_the_completed_run_shows_in_one_line(notebook)
+
+
+def _assert_the_completed_run_shows_in_one_line(notebook: nbformat.NotebookNode) -> None:
+    """The cell ending in `await ...complete(...)` displays a one-line view, not a wall."""
+    cell = next(
+        c for c in notebook.cells if "".join(c.source).rstrip().endswith("complete(scenario_run.id)")
+    )
+    [result] = [out for out in cell.outputs if out["output_type"] == "execute_result"]
+    text = result["data"]["text/plain"]
+    assert text.startswith("ScenarioRunView(id=")
+    assert "\n" not in text
+    assert "state='completed'" in text
+    markup = result["data"]["text/html"]
+    # One <summary> line is all that shows until the reader unfolds it.
+    assert markup.startswith("<div class='runloop-nb-view'><details><summary><b>ScenarioRunView</b>")

@@ -6,13 +6,13 @@ with one realistic bug injected; the problem statement reads like a user's bug r
 ``tools/build_catalog/build.py`` (the bug makes the fail-to-pass tests fail; the fix makes them
 pass; the pass-to-pass tests pass both times).
 
-Scoring, and why an untouched run scores exactly 0: two ``test_based_scorer`` functions,
-``fail_to_pass`` (weight 0.7) runs the tests the bug breaks, and ``pass_to_pass`` (weight 0.3)
-runs them *and* the neighbouring tests that must keep passing; it exits 0 only if both sets pass.
-So the regression check only earns credit once the bug is fixed: the untouched code scores 0,
-a fix that breaks neighbours scores 0.7, a clean fix 1.0. Both write pristine copies of the test
-modules they run (trimmed to those tests) at scoring time, so editing the tests does not help, and
-the agent's versions are restored afterwards. Devboxes have only Debian's python3 (no pytest):
+Scoring: two ``test_based_scorer`` functions, each checking what its name says.
+``fail_to_pass`` (weight 0.7) runs the tests the bug breaks; ``pass_to_pass`` (weight 0.3) runs
+only the neighbouring tests that must keep passing. So the untouched code scores exactly 0.3
+(nothing fixed, nothing broken), a fix that breaks neighbours 0.7, a clean fix 1.0, and a change
+that breaks everything 0. Both write pristine copies of the test modules they run (trimmed to
+the scenario's tests) at scoring time, so editing the tests does not help, and the agent's
+versions are restored afterwards. Devboxes have only Debian's python3 (no pytest):
 unittest suites run with ``python3 -m unittest``; pytest-style suites (toolz) with a tiny stdlib
 runner written next to them at scoring time.
 """
@@ -80,11 +80,11 @@ def _contract(entry: dict[str, Any], library: dict[str, Any]) -> dict[str, Any]:
     if library["runner"] != "unittest":
         files[RUNNER_FILE] = (Path(__file__).parent / "_pytest_lite.py").read_text()
     f2p = _test_command(library, entry["fail_to_pass"])
-    both = f"{f2p} && {_test_command(library, entry['pass_to_pass'])}"
+    p2p = _test_command(library, entry["pass_to_pass"])
     return {
         "scoring_function_parameters": [
             scoring_by_tests("fail_to_pass", F2P_WEIGHT, f2p, files),
-            scoring_by_tests("pass_to_pass", P2P_WEIGHT, both, files),
+            scoring_by_tests("pass_to_pass", P2P_WEIGHT, p2p, files),
         ]
     }
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+import shlex
 import tarfile
 from typing import Any
 
 import pytest
 
 from runloop_nb.local.catalog import BundledBenchmark, bundled_benchmarks
+from runloop_nb.local.catalog._repo_bugfix import F2P_WEIGHT, P2P_WEIGHT, RUNNER_FILE
 from runloop_nb.local.scoring._engine import SCORERS
 
 
@@ -80,3 +83,25 @@ def test_archives_hold_paths_below_the_working_directory(
         top = scenario.working_directory.removeprefix("/home/user/")
         assert all(name == top or name.startswith(top + "/") for name in names)
         assert not any(name.startswith("/") or ".." in name for name in names)
+
+
+def _tests_run_by(command: str) -> list[str]:
+    words = shlex.split(command)
+    runner = next(i for i, w in enumerate(words) if w in {"unittest", RUNNER_FILE})
+    return words[runner + 1 :]
+
+
+def test_each_repo_bugfix_scorer_runs_the_tests_its_name_says(
+    benchmarks: dict[str, BundledBenchmark],
+) -> None:
+    for scenario in benchmarks["repo-bugfix"].scenarios:
+        functions = scenario.scoring_contract["scoring_function_parameters"]
+        by_name = {f["name"]: f for f in functions}
+        assert {n: f["weight"] for n, f in by_name.items()} == {
+            "fail_to_pass": F2P_WEIGHT,
+            "pass_to_pass": P2P_WEIGHT,
+        }
+        for name in ("fail_to_pass", "pass_to_pass"):
+            command = by_name[name]["scorer"]["test_command"]
+            assert "&&" not in command, (scenario.name, command)
+            assert _tests_run_by(command) == json.loads(scenario.metadata[name]), scenario.name
