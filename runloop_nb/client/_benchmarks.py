@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from runloop_nb.client._backfill import Backfill, after_start
 from runloop_nb.client._paging import AsyncPager, check_limit, make_pager
+from runloop_nb.client._polling import PollingConfig
 from runloop_nb.client._resource import Resource, path_id, wire_body
+from runloop_nb.client._transport import Transport
 from runloop_nb.client._types import NOT_GIVEN, NotGiven, body_of
 from runloop_nb.wire import (
     BenchmarkCreateParams,
@@ -26,6 +29,10 @@ StrMap = Mapping[str, str]
 
 class Benchmarks(Resource):
     """Benchmarks: named lists of scenarios."""
+
+    def __init__(self, transport: Transport, polling: PollingConfig, backfill: Backfill) -> None:
+        super().__init__(transport, polling)
+        self._backfill = backfill
 
     def list(
         self,
@@ -157,7 +164,11 @@ class Benchmarks(Resource):
         run_profile: RunProfile | Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
         idempotency_key: str | None = None,
     ) -> BenchmarkRunView:
-        """Start an interactive benchmark run (state `running`); start its scenarios yourself."""
+        """Start an interactive benchmark run (state `running`); start its scenarios yourself.
+
+        Its `pending_scenarios` are the scenario ids to start (filled by the client when the
+        server leaves them out, as the cloud does).
+        """
         body = wire_body(
             BenchmarkStartRunParams,
             benchmark_id=benchmark_id,
@@ -165,13 +176,15 @@ class Benchmarks(Resource):
             metadata=metadata,
             run_profile=run_profile,
         )
-        return await self._transport.fetch(
+        run = await self._transport.fetch(
             BenchmarkRunView,
             "POST",
             "/v1/benchmarks/start_run",
             json_body=body,
             idempotency_key=idempotency_key,
         )
+        started = f"benchmark run {run.id}"
+        return await after_start(self._backfill.benchmark_run(run), started)
 
     async def update_scenarios(
         self,

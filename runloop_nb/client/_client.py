@@ -10,6 +10,7 @@ from types import TracebackType
 
 import httpx
 
+from runloop_nb.client._backfill import Backfill
 from runloop_nb.client._benchmark_runs import BenchmarkRuns
 from runloop_nb.client._benchmarks import Benchmarks
 from runloop_nb.client._devboxes import Devboxes
@@ -25,10 +26,12 @@ class Api:
     `devboxes` (`.executions`, `.disk_snapshots`)."""
 
     def __init__(self, transport: Transport, polling: PollingConfig) -> None:
-        self.benchmarks = Benchmarks(transport, polling)
-        self.benchmark_runs = BenchmarkRuns(transport, polling)
+        # One backfill per client: its caches are shared by every resource that returns runs.
+        backfill = Backfill(transport)
+        self.benchmarks = Benchmarks(transport, polling, backfill)
+        self.benchmark_runs = BenchmarkRuns(transport, polling, backfill)
         self.devboxes = Devboxes(transport, polling)
-        self.scenarios = Scenarios(transport, polling, self.devboxes)
+        self.scenarios = Scenarios(transport, polling, self.devboxes, backfill)
 
 
 class RunloopClient:
