@@ -15,6 +15,7 @@ from runloop_nb.client._benchmark_runs import BenchmarkRuns
 from runloop_nb.client._benchmarks import Benchmarks
 from runloop_nb.client._devboxes import Devboxes
 from runloop_nb.client._handles import DevboxFactory
+from runloop_nb.client._live import Live, find_live
 from runloop_nb.client._polling import PollingConfig
 from runloop_nb.client._scenarios import Scenarios
 from runloop_nb.client._settings import resolve_settings
@@ -95,6 +96,16 @@ class RunloopClient:
     def base_url(self) -> str:
         """The API root this client talks to."""
         return self._transport.settings.base_url
+
+    async def live(self) -> Live:
+        """What is still live: scenario runs not ended, benchmark runs running, devboxes not
+        shut down (an interrupted cell leaves them behind). `await (await client.live()).cleanup()`
+        cancels the runs and shuts the devboxes down.
+
+        Nothing is ended by itself on the cloud; the local server shuts down a devbox idle for
+        its `keep_alive_time_seconds` (one hour by default), the backstop for forgotten ones.
+        """
+        return await find_live(self.api)
 
     async def aclose(self) -> None:
         """Close the HTTP connections (the client cannot be used afterwards)."""
