@@ -5,9 +5,11 @@ The tree::
     RunloopNBError
     ├── APIError                      the server answered with an error status
     │   ├── BadRequestError           400
+    │   │   └── InvalidStateError     400 whose body says the resource's state forbids the call
     │   ├── AuthenticationError       401
     │   ├── PermissionDeniedError     403
     │   ├── NotFoundError             404
+    │   │   └── BenchmarkNotFoundError  no benchmark has that id or name (says the id of a name)
     │   ├── ConflictError             409
     │   ├── UnprocessableEntityError  422
     │   ├── RateLimitError            429
@@ -17,7 +19,10 @@ The tree::
     ├── ResponseFormatError           an answer that is not the JSON we expected
     ├── PollingTimeoutError           an await ran out of its time budget
     ├── UnexpectedStateError          an await ended in a state other than the wanted one
-    └── ConfigurationError            the client cannot be built from what was given
+    ├── ConfigurationError            the client cannot be built from what was given
+    ├── LocalServerError              the local server could not be started, reached or stopped
+    ├── ReferenceOutputError          a scenario's reference solution is missing or failed
+    └── DirectoryUploadError          unpacking an uploaded directory in a devbox failed
 
 Any other error status is raised as a plain `APIError`. This module imports nothing of ours.
 """
@@ -33,13 +38,18 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BenchmarkNotFoundError",
     "ConfigurationError",
     "ConflictError",
+    "DirectoryUploadError",
     "InternalServerError",
+    "InvalidStateError",
+    "LocalServerError",
     "NotFoundError",
     "PermissionDeniedError",
     "PollingTimeoutError",
     "RateLimitError",
+    "ReferenceOutputError",
     "ResponseFormatError",
     "RunloopNBError",
     "UnexpectedStateError",
@@ -84,7 +94,8 @@ class APIError(RunloopNBError):
 
     def _compose(self) -> str:
         where = f"{self.method} {self.url} " if self.method or self.url else ""
-        text = f"{where}failed with HTTP {self.status_code}: {describe_body(self.body)}"
+        said = describe_body(self.body).rstrip().rstrip(".")
+        text = f"{where}failed with HTTP {self.status_code}: {said}"
         if self.request_id:
             text += f" (request id {self.request_id})"
         return f"{text}. {self.hint}"
@@ -112,6 +123,16 @@ class BadRequestError(APIError):
     hint = "Check the arguments named in the server's message against the API reference."
 
 
+class InvalidStateError(BadRequestError):
+    """HTTP 400 whose body says the resource's current state does not allow the call (e.g. exec
+    in a shut-down devbox). Retrying will not help; the state must change first."""
+
+    hint = (
+        "The resource's state does not allow this call; retrieve it to see its state. A "
+        "shut-down or failed devbox and an ended run never run again: start a new one."
+    )
+
+
 class AuthenticationError(APIError):
     """HTTP 401: the API key is missing or wrong."""
 
@@ -130,7 +151,31 @@ class PermissionDeniedError(APIError):
 class NotFoundError(APIError):
     """HTTP 404: no such resource (for this account)."""
 
-    hint = "Check the id; list the resource to see which ids exist for this account."
+    hint = "Check the id (list the resource to see the ids this account has)."
+
+
+class BenchmarkNotFoundError(NotFoundError, LookupError):
+    """No benchmark (or more than one) has the id or name that was asked for.
+
+    Raised instead of a plain 404 when the "id" was a benchmark's name: the message then gives
+    the id. `status_code` is 404 and `body` is what the server said (when it was asked).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: Any = None,
+        request_id: str | None = None,
+        method: str = "",
+        url: str = "",
+    ) -> None:
+        self.status_code = 404
+        self.body = body
+        self.request_id = request_id
+        self.method = method
+        self.url = url
+        RunloopNBError.__init__(self, message)
 
 
 class ConflictError(APIError):
@@ -233,3 +278,29 @@ class UnexpectedStateError(RunloopNBError):
 
 class ConfigurationError(RunloopNBError, ValueError):
     """The client cannot be built from the given arguments and environment."""
+
+
+class LocalServerError(RunloopNBError):
+    """The local server could not be started, reached or stopped; the message says why."""
+
+
+class ReferenceOutputError(RunloopNBError):
+    """The scenario's reference solution is missing or exited non-zero.
+
+    Attributes:
+        scenario_id: the scenario whose reference failed.
+        exit_code: the script's exit status (None when there was no script to run).
+        stderr: the last lines of the script's error output.
+    """
+
+    def __init__(
+        self, message: str, *, scenario_id: str, exit_code: int | None, stderr: str = ""
+    ) -> None:
+        self.scenario_id = scenario_id
+        self.exit_code = exit_code
+        self.stderr = stderr
+        super().__init__(message)
+
+
+class DirectoryUploadError(RunloopNBError):
+    """Unpacking an uploaded directory inside the helper devbox failed."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from runloop_nb.audit._runs import audit_run
 from runloop_nb.audit._table import RunKind, RunOutcome, audit_frame
-from runloop_nb.errors import BadRequestError, NotFoundError, RunloopNBError
+from runloop_nb.errors import BadRequestError, BenchmarkNotFoundError, NotFoundError
 from runloop_nb.stepping import ReferenceAgent
 
 if TYPE_CHECKING:
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from runloop_nb.wire import BenchmarkView, ScenarioView
 
 _PAGE_SIZE = 100
-
-
-class BenchmarkNotFoundError(RunloopNBError, LookupError):
-    """No benchmark (or more than one) has the id or name that was asked for."""
 
 
 async def audit(

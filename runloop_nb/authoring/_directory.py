@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runloop_nb.errors import RunloopNBError
+from runloop_nb.errors import DirectoryUploadError, RunloopNBError
 
 if TYPE_CHECKING:
     from runloop_nb.client import Devbox, RunloopClient
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
 # unpacking so it never ends up in the snapshot.
 _UPLOAD_NAME = ".runloop_nb_directory_upload.tar.gz"
 _HOME = "/home/user"
-
-
-class DirectoryUploadError(RunloopNBError):
-    """Unpacking an uploaded directory inside the helper devbox failed."""
 
 
 def default_working_directory(directory: Path) -> str:

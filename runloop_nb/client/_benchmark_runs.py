@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from runloop_nb.client._backfill import Backfill
 from runloop_nb.client._paging import AsyncPager, make_pager
+from runloop_nb.client._polling import PollingConfig
 from runloop_nb.client._resource import Resource, path_id
+from runloop_nb.client._transport import Transport
 from runloop_nb.client._types import NOT_GIVEN, NotGiven, body_of
 from runloop_nb.wire import (
     BenchmarkRunListView,
@@ -14,7 +17,15 @@ from runloop_nb.wire import (
 
 
 class BenchmarkRuns(Resource):
-    """Benchmark runs: one attempt at every scenario of a benchmark."""
+    """Benchmark runs: one attempt at every scenario of a benchmark.
+
+    Single runs (`retrieve`, `complete`, `cancel`) always carry `pending_scenarios`: when the
+    server leaves it out the client computes it; list pages keep what the server sent.
+    """
+
+    def __init__(self, transport: Transport, polling: PollingConfig, backfill: Backfill) -> None:
+        super().__init__(transport, polling)
+        self._backfill = backfill
 
     def list(
         self,
@@ -41,15 +52,15 @@ class BenchmarkRuns(Resource):
 
     async def retrieve(self, id: str) -> BenchmarkRunView:
         """One benchmark run by id."""
-        return await self._transport.fetch(BenchmarkRunView, "GET", self._path(id))
+        return await self._fetch("GET", self._path(id))
 
     async def complete(self, id: str) -> BenchmarkRunView:
         """Finish a running benchmark run; the server computes its score."""
-        return await self._transport.fetch(BenchmarkRunView, "POST", self._path(id, "/complete"))
+        return await self._fetch("POST", self._path(id, "/complete"))
 
     async def cancel(self, id: str) -> BenchmarkRunView:
         """Cancel a benchmark run, its running scenario runs and their devboxes."""
-        return await self._transport.fetch(BenchmarkRunView, "POST", self._path(id, "/cancel"))
+        return await self._fetch("POST", self._path(id, "/cancel"))
 
     def list_scenario_runs(
         self,
@@ -72,6 +83,10 @@ class BenchmarkRuns(Resource):
         return make_pager(
             self._transport, self._path(id, "/scenario_runs"), ScenarioRunListView, query
         )
+
+    async def _fetch(self, method: str, path: str) -> BenchmarkRunView:
+        run = await self._transport.fetch(BenchmarkRunView, method, path)
+        return await self._backfill.benchmark_run(run)
 
     @staticmethod
     def _path(id: str, suffix: str = "") -> str:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from runloop_nb.client._backfill import Backfill, after_start
+from runloop_nb.client._benchmark_names import by_id
 from runloop_nb.client._paging import AsyncPager, check_limit, make_pager
+from runloop_nb.client._polling import PollingConfig
 from runloop_nb.client._resource import Resource, path_id, wire_body
+from runloop_nb.client._transport import Transport
 from runloop_nb.client._types import NOT_GIVEN, NotGiven, body_of
 from runloop_nb.wire import (
     BenchmarkCreateParams,
@@ -26,6 +30,10 @@ StrMap = Mapping[str, str]
 
 class Benchmarks(Resource):
     """Benchmarks: named lists of scenarios."""
+
+    def __init__(self, transport: Transport, polling: PollingConfig, backfill: Backfill) -> None:
+        super().__init__(transport, polling)
+        self._backfill = backfill
 
     def list(
         self,
@@ -66,10 +74,11 @@ class Benchmarks(Resource):
         return make_pager(self._transport, "/v1/benchmarks/list_public", BenchmarkListView, query)
 
     async def retrieve(self, id: str) -> BenchmarkView:
-        """One benchmark by id."""
-        return await self._transport.fetch(
+        """One benchmark by id (a 404 for a benchmark's name says that name's id)."""
+        call = self._transport.fetch(
             BenchmarkView, "GET", f"/v1/benchmarks/{path_id(id, 'benchmark id')}"
         )
+        return await by_id(self, id, call)
 
     async def create(
         self,
@@ -125,12 +134,13 @@ class Benchmarks(Resource):
             attribution=attribution,
             description=description,
         )
-        return await self._transport.fetch(
+        call = self._transport.fetch(
             BenchmarkView,
             "POST",
             f"/v1/benchmarks/{path_id(id, 'benchmark id')}",
             json_body=body,
         )
+        return await by_id(self, id, call)
 
     async def definitions(
         self,
@@ -141,12 +151,13 @@ class Benchmarks(Resource):
     ) -> BenchmarkDefinitionsView:
         """The scenarios of a benchmark (one plain page: `scenarios`, `has_more`)."""
         check_limit(limit)
-        return await self._transport.fetch(
+        call = self._transport.fetch(
             BenchmarkDefinitionsView,
             "GET",
             f"/v1/benchmarks/{path_id(id, 'benchmark id')}/definitions",
             query=body_of(limit=limit, starting_after=starting_after),
         )
+        return await by_id(self, id, call)
 
     async def start_run(
         self,
@@ -157,7 +168,11 @@ class Benchmarks(Resource):
         run_profile: RunProfile | Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
         idempotency_key: str | None = None,
     ) -> BenchmarkRunView:
-        """Start an interactive benchmark run (state `running`); start its scenarios yourself."""
+        """Start an interactive benchmark run (state `running`); start its scenarios yourself.
+
+        Its `pending_scenarios` are the scenario ids to start (filled by the client when the
+        server leaves them out, as the cloud does).
+        """
         body = wire_body(
             BenchmarkStartRunParams,
             benchmark_id=benchmark_id,
@@ -165,13 +180,16 @@ class Benchmarks(Resource):
             metadata=metadata,
             run_profile=run_profile,
         )
-        return await self._transport.fetch(
+        call = self._transport.fetch(
             BenchmarkRunView,
             "POST",
             "/v1/benchmarks/start_run",
             json_body=body,
             idempotency_key=idempotency_key,
         )
+        run = await by_id(self, benchmark_id, call)
+        started = f"benchmark run {run.id}"
+        return await after_start(self._backfill.benchmark_run(run), started)
 
     async def update_scenarios(
         self,
@@ -186,9 +204,10 @@ class Benchmarks(Resource):
             scenarios_to_add=scenarios_to_add,
             scenarios_to_remove=scenarios_to_remove,
         )
-        return await self._transport.fetch(
+        call = self._transport.fetch(
             BenchmarkView,
             "POST",
             f"/v1/benchmarks/{path_id(id, 'benchmark id')}/scenarios",
             json_body=body,
         )
+        return await by_id(self, id, call)

@@ -10,10 +10,12 @@ from types import TracebackType
 
 import httpx
 
+from runloop_nb.client._backfill import Backfill
 from runloop_nb.client._benchmark_runs import BenchmarkRuns
 from runloop_nb.client._benchmarks import Benchmarks
 from runloop_nb.client._devboxes import Devboxes
 from runloop_nb.client._handles import DevboxFactory
+from runloop_nb.client._live import Live, find_live
 from runloop_nb.client._polling import PollingConfig
 from runloop_nb.client._scenarios import Scenarios
 from runloop_nb.client._settings import resolve_settings
@@ -25,10 +27,12 @@ class Api:
     `devboxes` (`.executions`, `.disk_snapshots`)."""
 
     def __init__(self, transport: Transport, polling: PollingConfig) -> None:
-        self.benchmarks = Benchmarks(transport, polling)
-        self.benchmark_runs = BenchmarkRuns(transport, polling)
+        # One backfill per client: its caches are shared by every resource that returns runs.
+        backfill = Backfill(transport)
+        self.benchmarks = Benchmarks(transport, polling, backfill)
+        self.benchmark_runs = BenchmarkRuns(transport, polling, backfill)
         self.devboxes = Devboxes(transport, polling)
-        self.scenarios = Scenarios(transport, polling, self.devboxes)
+        self.scenarios = Scenarios(transport, polling, self.devboxes, backfill)
 
 
 class RunloopClient:
@@ -92,6 +96,16 @@ class RunloopClient:
     def base_url(self) -> str:
         """The API root this client talks to."""
         return self._transport.settings.base_url
+
+    async def live(self) -> Live:
+        """What is still live: scenario runs not ended, benchmark runs running, devboxes not
+        shut down (an interrupted cell leaves them behind). `await (await client.live()).cleanup()`
+        cancels the runs and shuts the devboxes down.
+
+        Nothing is ended by itself on the cloud; the local server shuts down a devbox idle for
+        its `keep_alive_time_seconds` (one hour by default), the backstop for forgotten ones.
+        """
+        return await find_live(self.api)
 
     async def aclose(self) -> None:
         """Close the HTTP connections (the client cannot be used afterwards)."""

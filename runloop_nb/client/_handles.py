@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
+from runloop_nb._shield import shielded
 from runloop_nb.client._devbox_io import FileContent
 from runloop_nb.client._devboxes import Devboxes
 from runloop_nb.client._polling import PollingConfig
 from runloop_nb.wire import DevboxSnapshotView, DevboxView, ExecutionDetailView, ExecutionView
+
+#: Longest time an interrupted `exec` spends killing its command before re-raising.
+KILL_BUDGET_SECONDS = 5.0
+_log = logging.getLogger("runloop_nb")
 
 
 class ExecutionResult:
@@ -76,13 +83,28 @@ class _Commands:
         self._devbox = devbox
 
     async def exec(self, command: str, *, polling: PollingConfig | None = None) -> ExecutionResult:
-        """Run a command to completion (`execute_async` + `await_completed`)."""
+        """Run a command to completion (`execute_async` + `await_completed`).
+
+        Interrupting the wait (Kernel → Interrupt, Ctrl-C, `asyncio.wait_for`, a cancelled
+        task) kills the command in the devbox, at most `KILL_BUDGET_SECONDS` and immune to the
+        interrupt itself, then re-raises; the exception gets a note naming the execution and
+        whether it was killed (also logged to the `runloop_nb` logger).
+        """
         started = await self.exec_async(command)
         view = started
         if started.status != "completed":
-            view = await self._devbox.api.executions.await_completed(
-                started.execution_id, devbox_id=self._devbox.id, polling=polling
-            )
+            try:
+                view = await self._devbox.api.executions.await_completed(
+                    started.execution_id, devbox_id=self._devbox.id, polling=polling
+                )
+            except (asyncio.CancelledError, KeyboardInterrupt) as exc:
+                note = await _kill_on_interrupt(self._devbox.api, started, command)
+                # The same kind of exception, raised here: its traceback ends at this call
+                # instead of running 200 lines through httpx and anyio (the original is kept
+                # as __context__ for debugging).
+                short = type(exc)(*exc.args)
+                short.add_note(note)
+                raise short from None
         return ExecutionResult(view, self._devbox.api)
 
     async def exec_async(self, command: str, *, attach_stdin: bool = False) -> ExecutionView:
@@ -90,6 +112,30 @@ class _Commands:
         return await self._devbox.api.execute_async(
             self._devbox.id, command=command, attach_stdin=attach_stdin
         )
+
+
+async def _kill_on_interrupt(devboxes: Devboxes, started: ExecutionView, command: str) -> str:
+    """Kill an interrupted command (bounded, shielded); the note that says what happened."""
+    # Without this the command keeps running in the devbox with its id lost (issue 9).
+    what = f"execution {started.execution_id} ({_short(command)}) on devbox {started.devbox_id}"
+    killed = await shielded(
+        devboxes.executions.kill(
+            started.execution_id, devbox_id=started.devbox_id, kill_process_group=True
+        ),
+        what=f"killing interrupted {what}",
+        timeout=KILL_BUDGET_SECONDS,
+    )
+    if killed is None:
+        note = f"Interrupted {what}; killing it failed, it may still run (see the log)."
+    else:
+        note = f"Interrupted {what}; it was killed (exit status {killed.exit_status})."
+    _log.warning("%s", note)
+    return note
+
+
+def _short(command: str) -> str:
+    line = command.strip().splitlines()[0] if command.strip() else command
+    return repr(line if len(line) <= 60 else line[:57] + "...")
 
 
 class _Files:

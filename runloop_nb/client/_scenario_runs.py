@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from runloop_nb.client._backfill import Backfill
 from runloop_nb.client._paging import AsyncPager, make_pager
 from runloop_nb.client._polling import PollingConfig, poll_until
 from runloop_nb.client._resource import Resource, path_id
+from runloop_nb.client._transport import Transport
 from runloop_nb.client._types import NOT_GIVEN, NotGiven, body_of
 from runloop_nb.errors import UnexpectedStateError
 from runloop_nb.wire import ScenarioRunListView, ScenarioRunView
 
 
 class ScenarioRuns(Resource):
-    """Scenario runs: one attempt at one scenario, in its own devbox."""
+    """Scenario runs: one attempt at one scenario, in its own devbox.
+
+    Single runs always carry `scenario`: when the server leaves it out the client retrieves it
+    (once per run); list pages keep what the server sent.
+    """
+
+    def __init__(self, transport: Transport, polling: PollingConfig, backfill: Backfill) -> None:
+        super().__init__(transport, polling)
+        self._backfill = backfill
 
     def list(
         self,
@@ -40,11 +50,11 @@ class ScenarioRuns(Resource):
 
     async def retrieve(self, id: str) -> ScenarioRunView:
         """One scenario run by id."""
-        return await self._transport.fetch(ScenarioRunView, "GET", _path(id))
+        return await self._fetch("GET", _path(id))
 
     async def score(self, id: str) -> ScenarioRunView:
         """Start scoring a running scenario run (state becomes `scoring`)."""
-        return await self._transport.fetch(ScenarioRunView, "POST", _path(id, "/score"))
+        return await self._fetch("POST", _path(id, "/score"))
 
     async def await_scored(
         self,
@@ -91,11 +101,15 @@ class ScenarioRuns(Resource):
 
     async def complete(self, id: str) -> ScenarioRunView:
         """Finish a scenario run and shut its devbox down."""
-        return await self._transport.fetch(ScenarioRunView, "POST", _path(id, "/complete"))
+        return await self._fetch("POST", _path(id, "/complete"))
 
     async def cancel(self, id: str) -> ScenarioRunView:
         """Cancel a scenario run and shut its devbox down."""
-        return await self._transport.fetch(ScenarioRunView, "POST", _path(id, "/cancel"))
+        return await self._fetch("POST", _path(id, "/cancel"))
+
+    async def _fetch(self, method: str, path: str) -> ScenarioRunView:
+        run = await self._transport.fetch(ScenarioRunView, method, path)
+        return await self._backfill.scenario_run(run)
 
     async def download_logs(self, id: str) -> bytes:
         """The zip archive of every log of the run's devbox."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from runloop_nb.client._backfill import Backfill, after_start
 from runloop_nb.client._devboxes import Devboxes
 from runloop_nb.client._paging import AsyncPager, make_pager
 from runloop_nb.client._polling import PollingConfig
@@ -34,11 +35,18 @@ StrMap = Mapping[str, str]
 class Scenarios(Resource):
     """Scenarios: a problem, an environment and a scoring contract; `.runs` and `.scorers`."""
 
-    def __init__(self, transport: Transport, polling: PollingConfig, devboxes: Devboxes) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        polling: PollingConfig,
+        devboxes: Devboxes,
+        backfill: Backfill,
+    ) -> None:
         super().__init__(transport, polling)
-        self.runs = ScenarioRuns(transport, polling)
+        self.runs = ScenarioRuns(transport, polling, backfill)
         self.scorers = Scorers(transport, polling)
         self._devboxes = devboxes
+        self._backfill = backfill
 
     def list(
         self,
@@ -164,7 +172,11 @@ class Scenarios(Resource):
         run_profile: RunProfile | Json | NotGiven | None = NOT_GIVEN,
         idempotency_key: str | None = None,
     ) -> ScenarioRunView:
-        """Start a scenario run; its `devbox_id` is set at once (await it before working)."""
+        """Start a scenario run; its `devbox_id` is set at once (await it before working).
+
+        Its `scenario` is the scenario's view (retrieved by the client when the server leaves
+        it out).
+        """
         body = wire_body(
             ScenarioStartRunParams,
             scenario_id=scenario_id,
@@ -173,13 +185,15 @@ class Scenarios(Resource):
             metadata=metadata,
             run_profile=run_profile,
         )
-        return await self._transport.fetch(
+        run = await self._transport.fetch(
             ScenarioRunView,
             "POST",
             "/v1/scenarios/start_run",
             json_body=body,
             idempotency_key=idempotency_key,
         )
+        started = f"scenario run {run.id} (devbox {run.devbox_id})"
+        return await after_start(self._backfill.scenario_run(run), started)
 
     async def start_run_and_await_env_ready(
         self,

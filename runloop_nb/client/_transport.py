@@ -17,7 +17,12 @@ from typing import Any, TypeVar
 import httpx
 import pydantic
 
-from runloop_nb.client._errors_map import connection_error, status_error
+from runloop_nb.client._errors_map import (
+    REFUSED_MAX_RETRIES,
+    connect_failure,
+    connection_error,
+    status_error,
+)
 from runloop_nb.client._settings import Settings
 from runloop_nb.client._types import NOT_GIVEN, encode_query, to_jsonable
 from runloop_nb.errors import ResponseFormatError
@@ -138,9 +143,10 @@ class Transport:
             try:
                 response = await client.send(request)
             except httpx.TransportError as exc:
-                if attempt >= retries:
+                failure = connect_failure(exc)
+                if failure == "dns" or attempt >= _connect_retries(failure, retries):
                     raise connection_error(exc, request) from exc
-                await self.sleep(backoff_delay(attempt, self._jitter()))
+                await self.sleep(_connect_delay(failure, attempt, self._jitter()))
             else:
                 if response.is_success:
                     return response
@@ -222,6 +228,18 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 def _json_bytes(body: Any) -> bytes:
     return json.dumps(to_jsonable(body), separators=(",", ":")).encode()
+
+
+def _connect_retries(failure: str | None, retries: int) -> int:
+    # A name that does not resolve is never retried (the caller checks); a refused connection
+    # a couple of times, quickly (a server restarting); anything else as configured.
+    return min(retries, REFUSED_MAX_RETRIES) if failure == "refused" else retries
+
+
+def _connect_delay(failure: str | None, attempt: int, jitter: float) -> float:
+    if failure == "refused":
+        return 0.25 * 2.0**attempt  # 0.25 s, then 0.5 s: under a second in all
+    return backoff_delay(attempt, jitter)
 
 
 def should_retry(response: httpx.Response) -> bool:

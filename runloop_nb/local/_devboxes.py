@@ -260,14 +260,8 @@ class DevboxService:
         doc = self.record(devbox_id)
         sandbox = self._sandboxes.get(devbox_id)
         if doc["status"] != "running" or sandbox is None:
-            raise IllegalState(
-                f"Devbox {devbox_id} is {doc['status']}, not running. "
-                + (
-                    "Resume it first."
-                    if doc["status"] == "suspended"
-                    else "Wait for status running (wait_for_status) or create a new devbox."
-                )
-            )
+            status = doc["status"]
+            raise IllegalState(f"Devbox {devbox_id} is {status}, not running. {_advice(doc)}")
         return sandbox
 
     async def run_command(
@@ -393,3 +387,16 @@ def sandbox_mode() -> SandboxMode:
         return detect_mode()
     except NoSandbox as exc:
         raise SandboxUnavailable(str(exc)) from None
+
+
+def _advice(doc: Doc) -> str:
+    """What to do about a devbox that is not running (handle method names, not REST ones)."""
+    status = doc["status"]
+    if status == "suspended":
+        return "Resume it first (await devbox.resume())."
+    if status in ("shutdown", "failure"):
+        return (
+            f"A devbox in {status} never runs again: create a new devbox, or start a new "
+            "scenario run for a new one."
+        )
+    return "Wait until it is running (await devbox.await_running())."

@@ -26,7 +26,9 @@ class NotFound(ServerError):
 
     def __init__(self, kind: str, resource_id: str) -> None:
         shown = resource_id if len(resource_id) <= 80 else resource_id[:77] + "..."
-        super().__init__(f"No {kind} with id {shown!r}. List them to see the ids that exist.")
+        # The fact only: clients add their own advice (ours: "Check the id (list ...)"), and
+        # advice in both places read twice.
+        super().__init__(f"No {kind} with id {shown!r}.")
 
 
 class IllegalState(ServerError):

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from runloop_nb.errors import RunloopNBError
+from runloop_nb.errors import LocalServerError
 from runloop_nb.local._paths import data_dir as default_data_dir
 from runloop_nb.local._paths import private_dir, server_file
 
@@ -37,10 +37,6 @@ logger = logging.getLogger("runloop_nb.local.server")
 
 AppFactory = Callable[[Path, str], Any]
 """Builds the ASGI app from (data_dir, token); the default wires ServerState and create_app."""
-
-
-class LocalServerError(RunloopNBError):
-    """The local server could not be started, reached or stopped; the message says why."""
 
 
 @dataclass(frozen=True)

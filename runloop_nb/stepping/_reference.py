@@ -7,7 +7,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from runloop_nb.client import PollingConfig
-from runloop_nb.errors import RunloopNBError
+from runloop_nb.errors import ReferenceOutputError
 
 if TYPE_CHECKING:
     from runloop_nb.client import Devbox
@@ -18,24 +18,6 @@ if TYPE_CHECKING:
 _INLINE_LIMIT = 64 * 1024
 _UPLOAD_NAME = ".runloop_nb_reference.sh"
 _TAIL_LINES = 30
-
-
-class ReferenceOutputError(RunloopNBError):
-    """The scenario's reference solution is missing or exited non-zero.
-
-    Attributes:
-        scenario_id: the scenario whose reference failed.
-        exit_code: the script's exit status (None when there was no script to run).
-        stderr: the last lines of the script's error output.
-    """
-
-    def __init__(
-        self, message: str, *, scenario_id: str, exit_code: int | None, stderr: str = ""
-    ) -> None:
-        self.scenario_id = scenario_id
-        self.exit_code = exit_code
-        self.stderr = stderr
-        super().__init__(message)
 
 
 class ReferenceAgent:

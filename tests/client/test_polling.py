@@ -29,13 +29,25 @@ def devbox(status: str, **extra: object) -> dict[str, object]:
     }
 
 
+SCENARIO = {
+    "id": "scn_1",
+    "name": "s",
+    "metadata": {},
+    "status": "active",
+    "input_context": {"problem_statement": "fix it"},
+    "scoring_contract": {"scoring_function_parameters": []},
+}
+
+
 def scenario_run(state: str) -> dict[str, object]:
+    # The embedded scenario keeps the client from retrieving it (tests/client/test_backfill.py).
     return {
         "id": "scr_1",
         "scenario_id": "scn_1",
         "devbox_id": "dbx_1",
         "state": state,
         "metadata": {},
+        "scenario": SCENARIO,
     }
 
 

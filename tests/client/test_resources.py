@@ -47,12 +47,15 @@ SCENARIO = {
     "scoring_contract": {"scoring_function_parameters": []},
     "environment": {"working_directory": "/home/user/repo"},
 }
+# Views carry the fields the client would otherwise fill (see test_backfill.py), so each call
+# here is exactly one request.
 RUN = {
     "id": "scr_1",
     "scenario_id": "scn_1",
     "devbox_id": "dbx_1",
     "state": "running",
     "metadata": {},
+    "scenario": SCENARIO,
 }
 SCORER = {"id": "sco_1", "type": "my_scorer", "bash_script": "echo 1"}
 DEVBOX = {
