@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from runloop_nb.errors import APIError
 from runloop_nb.wire import BenchmarkRunView, DevboxView, ScenarioRunView
+from runloop_nb.wire._devboxes import DevboxStatus
 
 if TYPE_CHECKING:
     from runloop_nb.client._client import Api
 
 # Not ended: `scored` runs still hold their devbox until complete or cancel.
 LIVE_RUN_STATES = ("running", "scoring", "scored")
-# Every devbox status but the terminal `failure` and `shutdown`.
-LIVE_DEVBOX_STATUSES = (
-    "queued",
-    "provisioning",
-    "initializing",
-    "running",
-    "suspending",
-    "suspended",
-    "resuming",
+# Every devbox status but the terminal `failure` and `shutdown` (`scheduled` included).
+LIVE_DEVBOX_STATUSES = tuple(
+    status for status in get_args(DevboxStatus) if status not in ("failure", "shutdown")
 )
 
 
