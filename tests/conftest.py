@@ -9,3 +9,7 @@ import os
 # the subprocesses (servers, kernels) that inherit the environment; tests/local/sandbox/test_pool.py
 # builds its pools directly.
 os.environ["RUNLOOP_NB_WARM_DEVBOXES"] = "0"
+
+# `local_server` and `client` (a client of the one real local server of this test process) for
+# every folder; tests/client and tests/local override `client` with their own.
+pytest_plugins = ["support.shared_server"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pandas as pd
@@ -26,10 +24,6 @@ from runloop_nb.authoring import ScenarioBuilder, create_benchmark
 from runloop_nb.cli import main as runloop_nb_main
 from runloop_nb.client import RunloopClient
 from runloop_nb.local import ServerInfo
-
-# pytest runs with --import-mode=importlib: make the shared server helper importable.
-sys.path.insert(0, str(Path(__file__).resolve().parent / "authoring"))
-from shared_local_server import shared_server
 
 
 def row(*outcomes: tuple[str, float | None, str | None]) -> dict[str, object]:
@@ -116,17 +110,6 @@ def test_report_shows_one_line_per_scenario_and_the_summary() -> None:
 # --- against the real local server --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server() -> tuple[Path, ServerInfo]:
-    return shared_server()
-
-
-@pytest.fixture
-async def client(server: tuple[Path, ServerInfo]) -> AsyncIterator[RunloopClient]:
-    async with RunloopClient(api_key=server[1].token, base_url=server[1].url) as made:
-        yield made
-
-
 def assert_gold_check(frame: pd.DataFrame) -> None:
     failing = frame[~frame["ok"]]
     assert failing.empty, format_report(failing)
@@ -196,11 +179,11 @@ async def test_unknown_benchmark_says_how_to_find_one(client: RunloopClient) -> 
 
 
 @pytest.fixture
-def cli_env(server: tuple[Path, ServerInfo], monkeypatch: pytest.MonkeyPatch) -> None:
+def cli_env(local_server: tuple[Path, ServerInfo], monkeypatch: pytest.MonkeyPatch) -> None:
     # The CLI connects like runloop_nb.connect(): no key, so the local server of RUNLOOP_NB_HOME.
     monkeypatch.delenv("RUNLOOP_API_KEY", raising=False)
     monkeypatch.delenv("RUNLOOP_BASE_URL", raising=False)
-    monkeypatch.setenv("RUNLOOP_NB_HOME", str(server[0]))
+    monkeypatch.setenv("RUNLOOP_NB_HOME", str(local_server[0]))
 
 
 async def _broken_benchmark_id(info: ServerInfo) -> str:
@@ -210,9 +193,9 @@ async def _broken_benchmark_id(info: ServerInfo) -> str:
 
 @pytest.mark.usefixtures("cli_env")
 def test_cli_exits_1_and_prints_the_table_for_a_broken_benchmark(
-    server: tuple[Path, ServerInfo], capsys: pytest.CaptureFixture[str]
+    local_server: tuple[Path, ServerInfo], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    benchmark_id = asyncio.run(_broken_benchmark_id(server[1]))
+    benchmark_id = asyncio.run(_broken_benchmark_id(local_server[1]))
     assert cli_main([benchmark_id, "--concurrency", "2"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 5

@@ -5,28 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.local import ServerInfo
-
-# pytest runs with --import-mode=importlib: make the shared server helper importable.
-sys.path.insert(0, str(Path(__file__).resolve().parent / "authoring"))
-from shared_local_server import shared_server
-
-
-@pytest.fixture(scope="module")
-def server() -> tuple[Path, ServerInfo]:
-    return shared_server()
-
-
-@pytest.fixture
-async def client(server: tuple[Path, ServerInfo]) -> AsyncIterator[RunloopClient]:
-    async with RunloopClient(api_key=server[1].token, base_url=server[1].url) as made:
-        yield made
 
 
 def runloop_nb(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -47,8 +29,8 @@ def lines_of(done: subprocess.CompletedProcess[str]) -> list[str]:
     return done.stdout.splitlines()
 
 
-def test_benchmarks_lists_the_bundled_ones(server: tuple[Path, ServerInfo]) -> None:
-    lines = lines_of(runloop_nb(server[0], "benchmarks"))
+def test_benchmarks_lists_the_bundled_ones(local_server: tuple[Path, ServerInfo]) -> None:
+    lines = lines_of(runloop_nb(local_server[0], "benchmarks"))
     assert lines[0].split() == ["ID", "NAME", "SCENARIOS", "PUBLIC", "DESCRIPTION"]
     assert set(lines[1]) == {"-", " "}
     rows = {line.split()[1]: line.split() for line in lines[2:]}
@@ -59,18 +41,18 @@ def test_benchmarks_lists_the_bundled_ones(server: tuple[Path, ServerInfo]) -> N
     assert all(line[name_column - 2 : name_column] == "  " for line in lines)  # aligned
 
 
-def test_scenarios_takes_a_name_or_an_id(server: tuple[Path, ServerInfo]) -> None:
-    by_name = lines_of(runloop_nb(server[0], "scenarios", "repo-bugfix"))
+def test_scenarios_takes_a_name_or_an_id(local_server: tuple[Path, ServerInfo]) -> None:
+    by_name = lines_of(runloop_nb(local_server[0], "scenarios", "repo-bugfix"))
     benchmark_id = by_name[0].split("(")[1].split(")")[0]
     assert by_name[0] == f"repo-bugfix ({benchmark_id}): 12 scenarios"
     assert by_name[1].split() == ["ID", "NAME", "SCORERS", "WORKING", "DIRECTORY"]
     assert len(by_name) == 3 + 12
     assert "fail_to_pass (0.7), pass_to_pass (0.3)" in by_name[3]
-    assert lines_of(runloop_nb(server[0], "scenarios", benchmark_id)) == by_name
+    assert lines_of(runloop_nb(local_server[0], "scenarios", benchmark_id)) == by_name
 
 
-def test_scenarios_of_an_unknown_benchmark_says_so(server: tuple[Path, ServerInfo]) -> None:
-    done = runloop_nb(server[0], "scenarios", "no-such-benchmark")
+def test_scenarios_of_an_unknown_benchmark_says_so(local_server: tuple[Path, ServerInfo]) -> None:
+    done = runloop_nb(local_server[0], "scenarios", "no-such-benchmark")
     assert done.returncode == 1
     assert (
         "runloop-nb scenarios: No benchmark has the id or name 'no-such-benchmark'" in done.stderr
@@ -79,12 +61,12 @@ def test_scenarios_of_an_unknown_benchmark_says_so(server: tuple[Path, ServerInf
 
 
 async def test_runs_shows_a_live_run_then_the_same_run_as_recent(
-    server: tuple[Path, ServerInfo], client: RunloopClient
+    local_server: tuple[Path, ServerInfo], client: RunloopClient
 ) -> None:
     [scenario] = await client.api.scenarios.list_public(name="smoke-create-file")
     run = await client.api.scenarios.start_run(scenario_id=scenario.id, run_name="cli-runs")
     try:
-        lines = lines_of(runloop_nb(server[0], "runs"))
+        lines = lines_of(runloop_nb(local_server[0], "runs"))
         header = "ID STATE SCORE SCENARIO BENCHMARK RUN ID DEVBOX ID STARTED"
         assert lines[1].split() == header.split(" ")
         live = next(line for line in lines if line.startswith(run.id))
@@ -94,6 +76,6 @@ async def test_runs_shows_a_live_run_then_the_same_run_as_recent(
         assert int(lines[0].split()[0]) >= 1  # "N live, M recent"
     finally:
         await client.api.scenarios.runs.cancel(run.id)
-    lines = lines_of(runloop_nb(server[0], "runs", "--recent", "100"))
+    lines = lines_of(runloop_nb(local_server[0], "runs", "--recent", "100"))
     after = next(line for line in lines if line.startswith(run.id))
     assert after.split()[1] == "canceled"

@@ -6,18 +6,12 @@ from typing import Any
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud
+from support.fake_cloud import FakeCloud, benchmark_json, scenario_json
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.errors import NotFoundError
 
-BENCHMARK = {
-    "id": "bmd_1",
-    "name": "b",
-    "scenarioIds": ["scn_1", "scn_2", "scn_3", "scn_4"],
-    "metadata": {},
-    "status": "active",
-}
+BENCHMARK = benchmark_json(scenarioIds=["scn_1", "scn_2", "scn_3", "scn_4"])
 BENCH_RUN = {
     "id": "bmr_1",
     "benchmark_id": "bmd_1",
@@ -25,14 +19,7 @@ BENCH_RUN = {
     "state": "running",
     "metadata": {},
 }
-SCENARIO = {
-    "id": "scn_1",
-    "name": "s",
-    "metadata": {},
-    "status": "active",
-    "input_context": {"problem_statement": "fix it"},
-    "scoring_contract": {"scoring_function_parameters": []},
-}
+SCENARIO = scenario_json()
 
 
 def scenario_run(id: str, scenario_id: str, state: str) -> dict[str, Any]:

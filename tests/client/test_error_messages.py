@@ -1,6 +1,6 @@
 """Errors that say the right thing: 404s, names for ids, state errors, unreachable servers.
 
-Server answers come from the real shared local server (tests/authoring/shared_local_server.py,
+Server answers come from the real shared local server (tests/support/shared_server.py,
 with the bundled catalog); only the unreachable cloud is faked (MockTransport raising what
 httpx raises when a name does not resolve or a connection is refused).
 """
@@ -8,18 +8,14 @@ httpx raises when a name does not resolve or a connection is refused).
 from __future__ import annotations
 
 import socket
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "authoring"))
-
-from shared_local_server import local_server
+from support.fake_cloud import FakeCloud
+from support.shared_server import local_server
 
 import runloop_nb.audit
 import runloop_nb.authoring

@@ -1,6 +1,6 @@
 """Interrupting `devbox.cmd.exec` kills the command in a REAL devbox of a real local server.
 
-The server is uvicorn serving the real app in this test's loop (tests/local/devbox_harness.py);
+The server is uvicorn serving the real app in this test's loop (tests/support/devbox_harness.py);
 devboxes are real bwrap sandboxes. Cancelling the task that awaits the exec is what a notebook's
 Kernel → Interrupt does.
 """
@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 import traceback
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "local"))
-
-from devbox_harness import TOKEN, LiveServer, data_dir, live
+from support.devbox_harness import TOKEN, LiveServer, data_dir, live
 
 from runloop_nb.client import Devbox, RunloopClient
 

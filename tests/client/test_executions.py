@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud
+from support.fake_cloud import FakeCloud
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.errors import APIConnectionError, NotFoundError, ResponseFormatError

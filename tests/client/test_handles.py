@@ -5,19 +5,11 @@ from __future__ import annotations
 import json
 
 import httpx
-from _fake_cloud import FakeCloud
+from support.fake_cloud import FakeCloud, devbox_json
 
 from runloop_nb.client import Devbox, ExecutionResult, RunloopClient
 
-DEVBOX = {
-    "id": "dbx_1",
-    "status": "running",
-    "create_time_ms": 1,
-    "launch_parameters": {},
-    "metadata": {},
-    "capabilities": [],
-    "state_transitions": [],
-}
+DEVBOX = devbox_json()
 RUNNING = {"devbox_id": "dbx_1", "execution_id": "exn_1", "status": "running"}
 DONE = {
     **RUNNING,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud
+from support.fake_cloud import FakeCloud, devbox_json
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.local import ServerInfo, ensure_server, stop_server
@@ -76,15 +76,7 @@ async def test_live_lists_what_an_interrupted_cell_left_and_cleanup_ends_it(
 async def test_cleanup_tries_everything_and_raises_what_failed(
     cloud: FakeCloud, client: RunloopClient
 ) -> None:
-    box = {
-        "status": "running",
-        "create_time_ms": 1,
-        "launch_parameters": {},
-        "metadata": {},
-        "capabilities": [],
-        "state_transitions": [],
-    }
-    running = {"devboxes": [{"id": "dbx_1", **box}, {"id": "dbx_2", **box}], "has_more": False}
+    running = {"devboxes": [devbox_json(id="dbx_1"), devbox_json(id="dbx_2")], "has_more": False}
     empty = {"devboxes": [], "has_more": False}
     cloud.add(
         "GET",
@@ -96,7 +88,7 @@ async def test_cleanup_tries_everything_and_raises_what_failed(
     cloud.add("GET", "/v1/scenarios/runs", {"runs": [], "has_more": False})
     cloud.add("GET", "/v1/benchmark_runs", {"runs": [], "has_more": False})
     cloud.add("POST", "/v1/devboxes/dbx_1/shutdown", httpx.Response(500, json={"message": "no"}))
-    cloud.add("POST", "/v1/devboxes/dbx_2/shutdown", {"id": "dbx_2", **box, "status": "shutdown"})
+    cloud.add("POST", "/v1/devboxes/dbx_2/shutdown", devbox_json("shutdown", id="dbx_2"))
     live = await client.live()
     with pytest.raises(ExceptionGroup) as caught:
         await live.cleanup()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud
+from support.fake_cloud import FakeCloud
 
 from runloop_nb.client import AsyncPager, Page, RunloopClient
 

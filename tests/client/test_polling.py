@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud, body_of
+from support.fake_cloud import FakeCloud, body_of, devbox_json, scenario_json
 
 from runloop_nb.client import PollingConfig, RunloopClient
 from runloop_nb.errors import (
@@ -15,28 +15,7 @@ from runloop_nb.errors import (
     UnexpectedStateError,
 )
 
-
-def devbox(status: str, **extra: object) -> dict[str, object]:
-    return {
-        "id": "dbx_1",
-        "status": status,
-        "create_time_ms": 1,
-        "launch_parameters": {},
-        "metadata": {},
-        "capabilities": [],
-        "state_transitions": [],
-        **extra,
-    }
-
-
-SCENARIO = {
-    "id": "scn_1",
-    "name": "s",
-    "metadata": {},
-    "status": "active",
-    "input_context": {"problem_statement": "fix it"},
-    "scoring_contract": {"scoring_function_parameters": []},
-}
+SCENARIO = scenario_json()
 
 
 def scenario_run(state: str) -> dict[str, object]:
@@ -55,7 +34,7 @@ WAIT = "/v1/devboxes/dbx_1/wait_for_status"
 
 
 async def test_408_twice_then_running(cloud: FakeCloud, client: RunloopClient) -> None:
-    cloud.add("POST", WAIT, httpx.Response(408), httpx.Response(408), devbox("running"))
+    cloud.add("POST", WAIT, httpx.Response(408), httpx.Response(408), devbox_json("running"))
     view = await client.api.devboxes.await_running("dbx_1")
     assert view.status == "running"
     assert len(cloud.requests) == 3
@@ -95,7 +74,7 @@ async def test_timeout_seconds_argument_overrides_the_budget(
 async def test_devbox_failure_is_an_unexpected_state(
     cloud: FakeCloud, client: RunloopClient
 ) -> None:
-    cloud.add("POST", WAIT, devbox("failure", failure_reason="out_of_memory"))
+    cloud.add("POST", WAIT, devbox_json("failure", failure_reason="out_of_memory"))
     with pytest.raises(UnexpectedStateError, match="out_of_memory") as caught:
         await client.api.devboxes.await_running("dbx_1")
     assert caught.value.state == "failure"
@@ -110,7 +89,7 @@ async def test_connection_errors_during_long_poll_mean_not_yet(
     def read_timeout(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
 
-    cloud.add("POST", WAIT, drop, read_timeout, devbox("suspended"))
+    cloud.add("POST", WAIT, drop, read_timeout, devbox_json("suspended"))
     view = await client.api.devboxes.await_suspended("dbx_1")
     assert view.status == "suspended"
     assert len(cloud.requests) == 3

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud
+from support.fake_cloud import FakeCloud, benchmark_json, devbox_json, scenario_json
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.wire import (
@@ -30,23 +30,9 @@ from runloop_nb.wire import (
     WireModel,
 )
 
-BENCHMARK = {
-    "id": "bmd_1",
-    "name": "b",
-    "scenarioIds": ["scn_1"],
-    "metadata": {},
-    "status": "active",
-}
+BENCHMARK = benchmark_json()
 BENCH_RUN = {"id": "bmr_1", "start_time_ms": 1, "state": "running", "metadata": {}}
-SCENARIO = {
-    "id": "scn_1",
-    "name": "s",
-    "metadata": {},
-    "status": "active",
-    "input_context": {"problem_statement": "fix it"},
-    "scoring_contract": {"scoring_function_parameters": []},
-    "environment": {"working_directory": "/home/user/repo"},
-}
+SCENARIO = scenario_json(environment={"working_directory": "/home/user/repo"})
 # Views carry the fields the client would otherwise fill (see test_backfill.py), so each call
 # here is exactly one request.
 RUN = {
@@ -58,15 +44,7 @@ RUN = {
     "scenario": SCENARIO,
 }
 SCORER = {"id": "sco_1", "type": "my_scorer", "bash_script": "echo 1"}
-DEVBOX = {
-    "id": "dbx_1",
-    "status": "running",
-    "create_time_ms": 1,
-    "launch_parameters": {},
-    "metadata": {},
-    "capabilities": [],
-    "state_transitions": [],
-}
+DEVBOX = devbox_json()
 EXECUTION = {
     "devbox_id": "dbx_1",
     "execution_id": "exn_1",

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from _fake_cloud import FakeCloud
+from support.fake_cloud import FakeCloud
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.client._transport import backoff_delay, retry_delay

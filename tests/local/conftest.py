@@ -8,22 +8,16 @@ not). ``state`` is a started ``ServerState`` without the bundled catalog; ``clie
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from support.local_api import AUTH, TOKEN
 
 from runloop_nb.local._app import create_app
 from runloop_nb.local._state import ServerState
-
-# pytest runs with --import-mode=importlib, which puts no test folder on sys.path; the local
-# tests share helper modules (core_helpers, devbox_harness), so make this folder importable.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from core_helpers import AUTH, TOKEN
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from core_helpers import TOKEN
+from support.local_api import TOKEN
 
 from runloop_nb.local import ensure_server, stop_server
 from runloop_nb.local._access_log import ACCESS_LOGGER, log_to_stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from core_helpers import TOKEN, ok, scenario_body
+from support.local_api import TOKEN, ok, scenario_body
 
 from runloop_nb.local._app import create_app
 from runloop_nb.local._state import ServerState

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from core_helpers import create_benchmark, create_scenario
 from fastapi import FastAPI
 from starlette.types import Message, Receive, Scope, Send
+from support.local_api import create_benchmark, create_scenario
 
 from runloop_nb.local._app import (
     MAX_BODY_BYTES,

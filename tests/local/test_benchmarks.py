@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from core_helpers import create_benchmark, create_scenario, ok
+from support.local_api import create_benchmark, create_scenario, ok
 
 
 async def test_create_retrieve_and_camel_case_scenario_ids(client: httpx.AsyncClient) -> None:

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from support.devbox_harness import TOKEN, LiveServer, api, data_dir, live, run, running_devbox
 
 from runloop_nb.local._devboxes import DevboxService
 from runloop_nb.local._store import Store
 from runloop_nb.wire import DevboxCreateParams, DevboxView
-
-# --import-mode=importlib puts no test folder on sys.path; the harness is a sibling module.
-sys.path.insert(0, str(Path(__file__).parent))
-from devbox_harness import TOKEN, LiveServer, api, data_dir, live, run, running_devbox
 
 __all__ = ["api", "data_dir", "live"]  # fixtures used by the tests below
 

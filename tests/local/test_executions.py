@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from support.devbox_harness import api, data_dir, live, run, running_devbox
 
 from runloop_nb.local._input_limits import MAX_COMMAND_BYTES
 from runloop_nb.local.routes import executions as routes
 from runloop_nb.wire import ExecutionUpdateChunk, ExecutionView
-
-# --import-mode=importlib puts no test folder on sys.path; the harness is a sibling module.
-sys.path.insert(0, str(Path(__file__).parent))
-from devbox_harness import api, data_dir, live, run, running_devbox
 
 __all__ = ["api", "data_dir", "live"]  # fixtures used by the tests below
 

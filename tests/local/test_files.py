@@ -3,15 +3,9 @@ leave the home directory."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import httpx
 import pytest
-
-# --import-mode=importlib puts no test folder on sys.path; the harness is a sibling module.
-sys.path.insert(0, str(Path(__file__).parent))
-from devbox_harness import api, data_dir, live, run, running_devbox
+from support.devbox_harness import api, data_dir, live, run, running_devbox
 
 __all__ = ["api", "data_dir", "live"]  # fixtures used by the tests below
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from core_helpers import ok, wait_running, wait_state
+from support.local_api import ok, wait_running, wait_state
 
 from runloop_nb.local._catalog_loader import _load_one
 from runloop_nb.local._idempotency import KIND, IdempotencyCache

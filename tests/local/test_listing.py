@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from core_helpers import create_scenario, ok
+from support.local_api import create_scenario, ok
 
 
 async def test_pages_walk_every_item_once_by_cursor(client: httpx.AsyncClient) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from core_helpers import AUTH, TOKEN
+from support.local_api import AUTH, TOKEN
 
 from runloop_nb.local._app import create_app
 from runloop_nb.local._state import ServerState

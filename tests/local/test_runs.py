@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
-from core_helpers import (
+from support.local_api import (
     AUTH,
     TOKEN,
     create_benchmark,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from core_helpers import create_benchmark, create_scenario, ok, scenario_body
+from support.local_api import create_benchmark, create_scenario, ok, scenario_body
 
 
 async def test_create_maps_environment_parameters_to_environment(

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import io
-import sys
 import tarfile
-from pathlib import Path
 from typing import Any
 
 import httpx
+from support.devbox_harness import LiveServer, api, data_dir, live, run, running_devbox
 
 from runloop_nb.wire import DevboxSnapshotView
-
-# --import-mode=importlib puts no test folder on sys.path; the harness is a sibling module.
-sys.path.insert(0, str(Path(__file__).parent))
-from devbox_harness import LiveServer, api, data_dir, live, run, running_devbox
 
 __all__ = ["api", "data_dir", "live"]  # fixtures used by the tests below
 

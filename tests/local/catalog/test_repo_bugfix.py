@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
+from support.shared_server import shared_server
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.local.catalog._repo_bugfix import P2P_WEIGHT
-
-# pytest runs with --import-mode=importlib: make the shared server helper importable.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "authoring"))
-from shared_local_server import shared_server
 
 
 @pytest.fixture

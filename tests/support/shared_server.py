@@ -2,8 +2,8 @@
 
 The server is the real one (`ensure_server`: uvicorn on 127.0.0.1, real sandboxes, the bundled
 catalog) in a temporary RUNLOOP_NB_HOME; it is started on first use and stopped when the test
-process exits. The conftest files of tests/authoring and tests/stepping and tests/test_audit.py
-import it by this module name (tests/authoring on sys.path), so they share one module instance.
+process exits. Every test folder imports it as ``support.shared_server``, so all share one module
+instance and hence one server.
 """
 
 from __future__ import annotations

@@ -62,3 +62,45 @@ class FakeCloud:
 def body_of(request: httpx.Request) -> Any:
     """The JSON body of a recorded request (None when it has none)."""
     return json.loads(request.content) if request.content else None
+
+
+# --- the smallest valid JSON of each view, as the cloud sends it ---------------------------
+
+
+def benchmark_json(**fields: Any) -> dict[str, Any]:
+    """A benchmark definition (camelCase `scenarioIds`, as the cloud spells it)."""
+    return {
+        "id": "bmd_1",
+        "name": "b",
+        "scenarioIds": ["scn_1"],
+        "metadata": {},
+        "status": "active",
+        **fields,
+    }
+
+
+def scenario_json(**fields: Any) -> dict[str, Any]:
+    """A scenario with a problem statement and an empty scoring contract."""
+    return {
+        "id": "scn_1",
+        "name": "s",
+        "metadata": {},
+        "status": "active",
+        "input_context": {"problem_statement": "fix it"},
+        "scoring_contract": {"scoring_function_parameters": []},
+        **fields,
+    }
+
+
+def devbox_json(status: str = "running", **fields: Any) -> dict[str, Any]:
+    """A devbox view in `status`."""
+    return {
+        "id": "dbx_1",
+        "status": status,
+        "create_time_ms": 1,
+        "launch_parameters": {},
+        "metadata": {},
+        "capabilities": [],
+        "state_transitions": [],
+        **fields,
+    }
