@@ -15,14 +15,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runloop_nb.local._access_log import AccessLogMiddleware
-from runloop_nb.local._errors import ServerError
+from runloop_nb.local._errors import InvalidRequest, ServerError
 from runloop_nb.local._idempotency import IdempotencyMiddleware
 from runloop_nb.local._json_body import SURROGATE_MESSAGE
 from runloop_nb.local._openapi import install_openapi
@@ -49,7 +49,13 @@ def create_app(state: ServerState) -> FastAPI:
         finally:
             await state.close()
 
-    app = FastAPI(title="runloop_nb local server", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="runloop_nb local server",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(_each_query_parameter_once)],
+    )
     app.state.server = state
     install_openapi(app)
     _add_error_handlers(app)
@@ -63,6 +69,18 @@ def create_app(state: ServerState) -> FastAPI:
     # Outermost, so refused (401, 413) and failed requests are logged too.
     app.add_middleware(AccessLogMiddleware)
     return app
+
+
+def _each_query_parameter_once(request: Request) -> None:
+    """400 for a repeated query parameter: no parameter of the API is a list, and taking one of
+    the values silently (``limit=5&limit=500``) would answer a question nobody asked."""
+    keys = [key for key, _ in request.query_params.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise InvalidRequest(
+            f"query parameter {repeated[0][:100]!r} is given {keys.count(repeated[0])} times; "
+            "give each parameter at most once"
+        )
 
 
 def error_body(error: str, message: str) -> dict[str, str]:

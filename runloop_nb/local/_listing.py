@@ -8,7 +8,7 @@ count and answers ``null``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -35,13 +35,14 @@ class PageParams:
 
 
 def parse_limit(raw: str | None) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return DEFAULT_LIMIT
     try:
         value = int(raw)
     except ValueError:
         raise InvalidRequest(
-            f"limit must be a whole number from 1 to {MAX_LIMIT}, got {raw[:100]!r}"
+            f"limit must be a whole number from 1 to {MAX_LIMIT}, got {raw[:100]!r} "
+            f"(leave it out for {DEFAULT_LIMIT})"
         ) from None
     if not 1 <= value <= MAX_LIMIT:
         raise InvalidRequest(f"limit must be from 1 to {MAX_LIMIT}, got {value}")
@@ -49,14 +50,27 @@ def parse_limit(raw: str | None) -> int:
 
 
 def parse_bool(name: str, raw: str | None, *, default: bool) -> bool:
-    if raw is None or raw == "":
+    if raw is None:
         return default
     lowered = raw.lower()
     if lowered in _TRUE:
         return True
     if lowered in _FALSE:
         return False
-    raise InvalidRequest(f"{name} must be true or false, got {raw[:100]!r}")
+    raise InvalidRequest(
+        f"{name} must be true or false, got {raw[:100]!r} (leave it out for {str(default).lower()})"
+    )
+
+
+def parse_one_of(name: str, raw: str | None, values: Iterable[str]) -> str | None:
+    """A filter that must be one of ``values`` when given (empty is not "all": leave it out)."""
+    if raw is None:
+        return None
+    if raw not in values:
+        raise InvalidRequest(
+            f"Unknown {name} {raw[:100]!r}; use one of {sorted(values)}, or leave it out for all."
+        )
+    return raw
 
 
 def page_params(
@@ -66,8 +80,9 @@ def page_params(
 ) -> PageParams:
     """FastAPI dependency: the validated paging query of a list endpoint (400 on bad values).
 
-    The values are parsed here, not by FastAPI, so that a bad one gets this 400 message and an
-    empty one the default; the schema still gives their types (``_openapi``)."""
+    The values are parsed here, not by FastAPI, so that a bad one (empty included: the schema
+    says integer or boolean) gets this 400 message; the schema still gives their types
+    (``_openapi``)."""
     return PageParams(
         limit=parse_limit(limit),
         starting_after=starting_after or None,

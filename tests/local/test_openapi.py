@@ -158,23 +158,31 @@ def _has_query(operation: dict[str, Any], name: str) -> bool:
     return any(p["in"] == "query" and p["name"] == name for p in operation.get("parameters", []))
 
 
-async def test_typed_parameters_are_still_parsed_leniently_with_400_for_bad_values(
+async def test_typed_parameters_are_parsed_by_the_server_with_400_for_bad_values(
     client: httpx.AsyncClient,
 ) -> None:
-    """The schema's types do not make FastAPI validate: bad values keep the server's own 400
-    message (never a 422), and empty values their default."""
+    """The schema's types do not make FastAPI validate: bad values (empty and repeated ones too)
+    keep the server's own 400 message, never a 422; booleans are read case-blind."""
     for query, words in [
         ("limit=abc", "limit must be a whole number"),
+        ("limit=", "limit must be a whole number from 1 to 5000, got '' (leave it out for 20)"),
         ("limit=0", "limit must be from 1 to 5000"),
         ("include_total_count=maybe", "include_total_count must be true or false"),
+        ("include_total_count=", "got '' (leave it out for true)"),
+        ("limit=abc&limit=", "query parameter 'limit' is given 2 times"),
+        ("limit=5&limit=5", "query parameter 'limit' is given 2 times"),
     ]:
         answer = await client.get(f"/v1/benchmarks?{query}")
         assert answer.status_code == 400, query
         assert answer.json()["error"] == "bad_request"
-        assert words in answer.json()["message"]
-    lenient = await client.get("/v1/benchmarks?limit=&include_total_count=YES")
-    assert lenient.status_code == 200
-    assert lenient.json()["total_count"] == 0
+        assert words in answer.json()["message"], query
+    for path in ["/v1/devboxes?status=", "/v1/benchmark_runs?state=", "/v1/scenarios/runs?state="]:
+        empty_filter = await client.get(path)
+        assert empty_filter.status_code == 400, path
+        assert "or leave it out for all" in empty_filter.json()["message"]
+    accepted = await client.get("/v1/benchmarks?limit=5&include_total_count=YES")
+    assert accepted.status_code == 200
+    assert accepted.json()["total_count"] == 0
 
 
 async def test_openapi_json_is_served_behind_the_token(client: httpx.AsyncClient) -> None:

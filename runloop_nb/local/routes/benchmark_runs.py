@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from runloop_nb.local._benchmark_runs import STATES
 from runloop_nb.local._json_body import JSONRoute
-from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._listing import PageParams, page_params, parse_one_of
 from runloop_nb.local._openapi import (
     CHANGE,
     END,
@@ -43,7 +43,11 @@ async def list_benchmark_runs(
     search: str | None = None,
 ) -> Json:
     return state.benchmark_runs.page(
-        page, benchmark_id=benchmark_id, state=run_state, name=name, search=search
+        page,
+        benchmark_id=benchmark_id,
+        state=parse_one_of("state", run_state, STATES),
+        name=name,
+        search=search,
     )
 
 
@@ -60,7 +64,9 @@ async def list_benchmark_scenario_runs(
     run_state: ScenarioRunState = None,
     search: str | None = None,
 ) -> Json:
-    return state.benchmark_runs.scenario_runs(run_id, page, state=run_state, search=search)
+    return state.benchmark_runs.scenario_runs(
+        run_id, page, state=parse_one_of("state", run_state, SCENARIO_RUN_STATES), search=search
+    )
 
 
 @router.post("/{run_id}/complete", responses=CHANGE)

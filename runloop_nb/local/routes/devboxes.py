@@ -8,9 +8,9 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from runloop_nb.local._devbox_records import ALL_STATUSES, public_view
 from runloop_nb.local._devboxes import KIND, MAX_WAIT_SECONDS, DevboxService
-from runloop_nb.local._errors import InvalidRequest, RequestTimeout
+from runloop_nb.local._errors import RequestTimeout
 from runloop_nb.local._json_body import JSONRoute
-from runloop_nb.local._listing import PageParams, page_params, parse_bool, store_page
+from runloop_nb.local._listing import PageParams, page_params, parse_bool, parse_one_of, store_page
 from runloop_nb.local._openapi import (
     BOOLEAN_PARAM,
     CHANGE,
@@ -60,8 +60,7 @@ async def list_devboxes(
     status: Annotated[str | None, Query(), one_of_param(ALL_STATUSES)] = None,
 ) -> dict[str, Any]:
     """Newest first, optionally only devboxes of one ``status``."""
-    if status and status not in ALL_STATUSES:
-        raise InvalidRequest(f"Unknown status {status!r}; use one of {sorted(ALL_STATUSES)}.")
+    status = parse_one_of("status", status, ALL_STATUSES)
     where = {"status": status} if status else None
     return store_page(
         state.store, KIND, "devboxes", page, view=public_view, where=where, newest_first=True

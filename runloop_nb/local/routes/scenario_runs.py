@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from runloop_nb.local._json_body import JSONRoute
-from runloop_nb.local._listing import PageParams, page_params
+from runloop_nb.local._listing import PageParams, page_params, parse_one_of
 from runloop_nb.local._openapi import CHANGE, END, LIST, RETRIEVE, media, one_of_param
 from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, scenario_run_zip
 from runloop_nb.local._runs import STATES
@@ -35,7 +35,7 @@ async def list_scenario_runs(
         page,
         benchmark_run_id=benchmark_run_id,
         scenario_id=scenario_id,
-        state=run_state,
+        state=parse_one_of("state", run_state, STATES),
         name=name,
         search=search,
     )
