@@ -39,6 +39,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BenchmarkNotFoundError",
+    "CommandTimeoutError",
     "ConfigurationError",
     "ConflictError",
     "DirectoryUploadError",
@@ -252,6 +253,37 @@ class PollingTimeoutError(RunloopNBError):
         super().__init__(
             f"Gave up waiting for {what} after {budget_seconds:g} s ({seen}). Wait longer with "
             "polling=PollingConfig(timeout_seconds=...) or check the resource's state."
+        )
+
+
+class CommandTimeoutError(RunloopNBError, TimeoutError):
+    """A devbox command ran past the `timeout` its `exec` was given; it was killed (or tried).
+
+    Attributes:
+        execution_id: the execution of the command (read its output with `executions`).
+        devbox_id: the devbox it ran in.
+        timeout_seconds: the time it was given.
+        killed: whether the kill was confirmed (False: it may still run; see the log).
+    """
+
+    def __init__(
+        self,
+        command: str,
+        *,
+        execution_id: str,
+        devbox_id: str,
+        timeout_seconds: float,
+        killed: bool,
+    ) -> None:
+        self.execution_id = execution_id
+        self.devbox_id = devbox_id
+        self.timeout_seconds = timeout_seconds
+        self.killed = killed
+        outcome = "it was killed" if killed else "killing it failed, it may still run"
+        super().__init__(
+            f"{command} (execution {execution_id} on devbox {devbox_id}) did not end within "
+            f"{timeout_seconds:g} s; {outcome}. Its output so far: "
+            f"executions.retrieve({execution_id!r}, devbox_id={devbox_id!r})."
         )
 
 

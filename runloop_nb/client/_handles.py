@@ -10,6 +10,7 @@ from runloop_nb._shield import shielded
 from runloop_nb.client._devbox_io import FileContent
 from runloop_nb.client._devboxes import Devboxes
 from runloop_nb.client._polling import PollingConfig
+from runloop_nb.errors import CommandTimeoutError
 from runloop_nb.wire import DevboxSnapshotView, DevboxView, ExecutionDetailView, ExecutionView
 
 #: Longest time an interrupted `exec` spends killing its command before re-raising.
@@ -82,21 +83,44 @@ class _Commands:
     def __init__(self, devbox: Devbox) -> None:
         self._devbox = devbox
 
-    async def exec(self, command: str, *, polling: PollingConfig | None = None) -> ExecutionResult:
+    async def exec(
+        self,
+        command: str,
+        *,
+        timeout: float | None = None,
+        polling: PollingConfig | None = None,
+    ) -> ExecutionResult:
         """Run a command to completion (`execute_async` + `await_completed`).
+
+        `timeout` (seconds) bounds the command: past it the command is killed and
+        `CommandTimeoutError` (a `TimeoutError`) says which command and execution timed out.
 
         Interrupting the wait (Kernel → Interrupt, Ctrl-C, `asyncio.wait_for`, a cancelled
         task) kills the command in the devbox, at most `KILL_BUDGET_SECONDS` and immune to the
         interrupt itself, then re-raises; the exception gets a note naming the execution and
-        whether it was killed (also logged to the `runloop_nb` logger).
+        whether it was killed (also logged to the `runloop_nb` logger). `asyncio.wait_for`
+        builds its own message-less `TimeoutError`: the note is on its cause, printed just above
+        it; prefer `timeout=` for a message that names the command.
         """
         started = await self.exec_async(command)
         view = started
         if started.status != "completed":
             try:
-                view = await self._devbox.api.executions.await_completed(
-                    started.execution_id, devbox_id=self._devbox.id, polling=polling
-                )
+                async with asyncio.timeout(timeout):
+                    view = await self._devbox.api.executions.await_completed(
+                        started.execution_id, devbox_id=self._devbox.id, polling=polling
+                    )
+            except TimeoutError:
+                if timeout is None:
+                    raise  # not ours: a read timeout deeper down keeps its own message
+                killed = await _kill(self._devbox.api, started, command)
+                raise CommandTimeoutError(
+                    _short(command),
+                    execution_id=started.execution_id,
+                    devbox_id=started.devbox_id,
+                    timeout_seconds=timeout,
+                    killed=killed is not None,
+                ) from None
             except (asyncio.CancelledError, KeyboardInterrupt) as exc:
                 note = await _kill_on_interrupt(self._devbox.api, started, command)
                 # The same kind of exception, raised here: its traceback ends at this call
@@ -118,19 +142,25 @@ async def _kill_on_interrupt(devboxes: Devboxes, started: ExecutionView, command
     """Kill an interrupted command (bounded, shielded); the note that says what happened."""
     # Without this the command keeps running in the devbox with its id lost (issue 9).
     what = f"execution {started.execution_id} ({_short(command)}) on devbox {started.devbox_id}"
-    killed = await shielded(
-        devboxes.executions.kill(
-            started.execution_id, devbox_id=started.devbox_id, kill_process_group=True
-        ),
-        what=f"killing interrupted {what}",
-        timeout=KILL_BUDGET_SECONDS,
-    )
+    killed = await _kill(devboxes, started, command)
     if killed is None:
         note = f"Interrupted {what}; killing it failed, it may still run (see the log)."
     else:
         note = f"Interrupted {what}; it was killed (exit status {killed.exit_status})."
     _log.warning("%s", note)
     return note
+
+
+async def _kill(devboxes: Devboxes, started: ExecutionView, command: str) -> ExecutionView | None:
+    """Kill the command's whole process group (bounded, shielded); None when that failed."""
+    what = f"execution {started.execution_id} ({_short(command)}) on devbox {started.devbox_id}"
+    return await shielded(
+        devboxes.executions.kill(
+            started.execution_id, devbox_id=started.devbox_id, kill_process_group=True
+        ),
+        what=f"killing {what}",
+        timeout=KILL_BUDGET_SECONDS,
+    )
 
 
 def _short(command: str) -> str:

@@ -16,6 +16,7 @@ import pytest
 from support.devbox_harness import TOKEN, LiveServer, data_dir, live
 
 from runloop_nb.client import Devbox, RunloopClient
+from runloop_nb.errors import CommandTimeoutError
 
 __all__ = ["data_dir", "live"]  # fixtures used by the tests below
 
@@ -83,3 +84,22 @@ async def test_wait_for_times_out_and_kills_the_command(devbox: Devbox) -> None:
     view = await devbox.api.executions.retrieve(execution_id, devbox_id=devbox.id)
     assert view.exit_status == 137
     assert await sleepers(devbox) == 0
+
+
+async def test_exec_timeout_names_the_command_and_kills_it(devbox: Devbox) -> None:
+    with pytest.raises(CommandTimeoutError) as caught:
+        await devbox.cmd.exec(SLEEPER, timeout=2)
+    error = caught.value
+    assert isinstance(error, TimeoutError)  # `except TimeoutError` catches it too
+    assert error.killed
+    assert str(error).startswith(
+        f"'sleep 30' (execution {error.execution_id} on devbox {devbox.id}) did not end within 2 s"
+    )
+    view = await devbox.api.executions.retrieve(error.execution_id, devbox_id=devbox.id)
+    assert view.exit_status == 137
+    assert await sleepers(devbox) == 0
+
+
+async def test_exec_within_its_timeout_returns_its_result(devbox: Devbox) -> None:
+    result = await devbox.cmd.exec("echo done", timeout=30)
+    assert (result.exit_code, (await result.stdout()).strip()) == (0, "done")
