@@ -79,3 +79,23 @@ async def test_runs_shows_a_live_run_then_the_same_run_as_recent(
     lines = lines_of(runloop_nb(local_server[0], "runs", "--recent", "100"))
     after = next(line for line in lines if line.startswith(run.id))
     assert after.split()[1] == "canceled"
+
+
+def test_a_reader_that_goes_away_is_not_an_error(local_server: tuple[Path, ServerInfo]) -> None:
+    """`runloop-nb benchmarks | head -0`: the pipe is closed before anything is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {k: v for k, v in os.environ.items() if k not in {"RUNLOOP_API_KEY", "RUNLOOP_BASE_URL"}}
+    env["RUNLOOP_NB_HOME"] = str(local_server[0])
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "runloop_nb.cli", "benchmarks"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")

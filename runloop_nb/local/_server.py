@@ -317,8 +317,9 @@ def _exit_on_sigterm() -> Iterator[None]:
 
 
 def print_ready(info: ServerInfo) -> None:
-    """Tell a person at a terminal where the server is (the token stays in server.json)."""
-    print(f"runloop-nb server listening at {info.url} (pid {info.pid})", file=sys.stderr)
+    """Tell a person at a terminal what devboxes are here (the token stays in server.json).
+
+    Where the server listens is already on the same stderr: the "listening at" log line."""
     print(f"devboxes: {info.sandbox}", file=sys.stderr)
 
 
