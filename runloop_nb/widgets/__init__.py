@@ -12,11 +12,25 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from runloop_nb.widgets._base import Actions, StatusLine, WidgetBase, describe_error
+    from runloop_nb.widgets._browser import BenchmarkBrowser
+    from runloop_nb.widgets._picker import ScenarioPicker
+    from runloop_nb.widgets._table import Table
 
-__all__ = ["Actions", "StatusLine", "WidgetBase", "describe_error"]
+__all__ = [
+    "Actions",
+    "BenchmarkBrowser",
+    "ScenarioPicker",
+    "StatusLine",
+    "Table",
+    "WidgetBase",
+    "describe_error",
+]
 
 _LAZY = {
     "Actions": "runloop_nb.widgets._base",
+    "BenchmarkBrowser": "runloop_nb.widgets._browser",
+    "ScenarioPicker": "runloop_nb.widgets._picker",
+    "Table": "runloop_nb.widgets._table",
     "StatusLine": "runloop_nb.widgets._base",
     "WidgetBase": "runloop_nb.widgets._base",
     "describe_error": "runloop_nb.widgets._base",

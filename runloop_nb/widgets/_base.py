@@ -119,8 +119,11 @@ class Actions:
         errors: exceptions of finished tasks that `wait_idle()` has not raised yet.
     """
 
-    def __init__(self, status: StatusLine) -> None:
+    def __init__(self, status: StatusLine, *, settle: Callable[[], None] | None = None) -> None:
         self.status = status
+        # Called after every task, once its controls are restored: the widget sets the controls
+        # whose state depends on its model (Prev off on page 1), which a plain restore cannot know.
+        self._settle = settle
         self.errors: list[BaseException] = []
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -197,6 +200,8 @@ class Actions:
         finally:
             for control, was in held:
                 control.disabled = was
+            if self._settle is not None:
+                self._settle()
 
     def cancel(self) -> int:
         """Cancel every running task (their clean-up runs as they unwind); how many there were."""
@@ -229,12 +234,15 @@ class WidgetBase(w.VBox):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.status = StatusLine()
-        self.actions = Actions(self.status)
+        self.actions = Actions(self.status, settle=self.settle)
 
     @property
     def busy(self) -> bool:
         """True while the widget's work runs."""
         return self.actions.busy
+
+    def settle(self) -> None:
+        """Set the controls that depend on the model; called after each task (override it)."""
 
     async def wait_idle(self, *, raise_errors: bool = True) -> None:
         """See `Actions.wait_idle`."""
