@@ -79,7 +79,8 @@ async def test_filter_by_name_and_the_empty_state(client: RunloopClient) -> None
     picker.query.value = "humaneval-01"
     await picker.wait_idle()
     names = [row["cells"][0] for row in picker.table.rows]
-    assert names and len(names) == 10 and all(n.startswith("humaneval-01") for n in names)
+    assert len(names) == 10
+    assert all(n.startswith("humaneval-01") for n in names)
     picker.query.value = "foo"
     await picker.wait_idle()
     assert picker.table.rows == []
