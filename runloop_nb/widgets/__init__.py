@@ -13,13 +13,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runloop_nb.widgets._base import Actions, StatusLine, WidgetBase, describe_error
     from runloop_nb.widgets._browser import BenchmarkBrowser
+    from runloop_nb.widgets._launcher import RunLauncher
     from runloop_nb.widgets._picker import ScenarioPicker
+    from runloop_nb.widgets._scoreboard import Scoreboard
     from runloop_nb.widgets._table import Table
+    from runloop_nb.widgets._tracker import RunTracker
 
 __all__ = [
     "Actions",
     "BenchmarkBrowser",
+    "RunLauncher",
+    "RunTracker",
     "ScenarioPicker",
+    "Scoreboard",
     "StatusLine",
     "Table",
     "WidgetBase",
@@ -29,7 +35,10 @@ __all__ = [
 _LAZY = {
     "Actions": "runloop_nb.widgets._base",
     "BenchmarkBrowser": "runloop_nb.widgets._browser",
+    "RunLauncher": "runloop_nb.widgets._launcher",
+    "RunTracker": "runloop_nb.widgets._tracker",
     "ScenarioPicker": "runloop_nb.widgets._picker",
+    "Scoreboard": "runloop_nb.widgets._scoreboard",
     "Table": "runloop_nb.widgets._table",
     "StatusLine": "runloop_nb.widgets._base",
     "WidgetBase": "runloop_nb.widgets._base",

@@ -121,8 +121,9 @@ class Actions:
 
     def __init__(self, status: StatusLine, *, settle: Callable[[], None] | None = None) -> None:
         self.status = status
-        # Called after every task, once its controls are restored: the widget sets the controls
-        # whose state depends on its model (Prev off on page 1), which a plain restore cannot know.
+        # Called after every task, once its controls are restored and it left `busy`: the widget
+        # sets the controls whose state depends on its model (Prev off on page 1), which a plain
+        # restore cannot know.
         self._settle = settle
         self.errors: list[BaseException] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -175,6 +176,10 @@ class Actions:
         task = loop.create_task(self._guard(label, work, held))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if self._settle is not None:
+            # After the discard: `busy` then says whether *other* work still runs.
+            settle = self._settle
+            task.add_done_callback(lambda _task: settle())
         return task
 
     async def _guard(
@@ -200,8 +205,6 @@ class Actions:
         finally:
             for control, was in held:
                 control.disabled = was
-            if self._settle is not None:
-                self._settle()
 
     def cancel(self) -> int:
         """Cancel every running task (their clean-up runs as they unwind); how many there were."""
