@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runloop_nb.widgets._base import Actions, StatusLine, WidgetBase, describe_error
     from runloop_nb.widgets._browser import BenchmarkBrowser
+    from runloop_nb.widgets._explorer import Explorer
     from runloop_nb.widgets._launcher import RunLauncher
     from runloop_nb.widgets._picker import ScenarioPicker
     from runloop_nb.widgets._scoreboard import Scoreboard
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Actions",
     "BenchmarkBrowser",
+    "Explorer",
     "RunLauncher",
     "RunTracker",
     "ScenarioPicker",
@@ -35,6 +37,7 @@ __all__ = [
 _LAZY = {
     "Actions": "runloop_nb.widgets._base",
     "BenchmarkBrowser": "runloop_nb.widgets._browser",
+    "Explorer": "runloop_nb.widgets._explorer",
     "RunLauncher": "runloop_nb.widgets._launcher",
     "RunTracker": "runloop_nb.widgets._tracker",
     "ScenarioPicker": "runloop_nb.widgets._picker",
