@@ -117,7 +117,9 @@ def compare(
         ValueError: `a` or `b` has no rows, or the two share no scenario.
     """
     side_a, side_b = (_per_scenario(outcomes, by, x) for x in (a, b))
-    table = side_a.join(side_b, how="inner", lsuffix="_a", rsuffix="_b")
+    table = side_a.merge(
+        side_b, left_index=True, right_index=True, how="inner", suffixes=("_a", "_b")
+    )
     if table.empty:
         raise ValueError(
             f"{by}={a!r} and {by}={b!r} share no scenario; compare runs of one benchmark."
