@@ -31,28 +31,35 @@ async def test_frames_of_a_partly_run_benchmark(client: RunloopClient) -> None:
     runs = await analysis.runs_df(client, parent.id)
     assert len(runs) == 2
     by = runs.set_index("scenario_id")
-    assert by.loc[first, "outcome"] == "passed" and by.loc[first, "agent"] == "reference"
-    assert by.loc[second, "outcome"] == "failed" and by.loc[second, "score"] == 0.0
+    assert by.loc[first, "outcome"] == "passed"
+    assert by.loc[first, "agent"] == "reference"
+    assert by.loc[second, "outcome"] == "failed"
+    assert by.loc[second, "score"] == 0.0
     assert set(runs["benchmark_id"]) == {smoke.id}
-    assert (runs["duration_s"] > 0).all() and runs["started_at"].notna().all()
+    assert (runs["duration_s"] > 0).all()
+    assert runs["started_at"].notna().all()
 
     outcomes = await analysis.outcomes_df(client, parent.id)
     # Each agent's group accounts for the whole benchmark: its one run, two not started.
     assert len(outcomes) == 6
     counts = outcomes.groupby("agent")["outcome"].value_counts().unstack()
-    assert counts.loc["reference", "passed"] == 1 and counts.loc["untouched", "failed"] == 1
+    assert counts.loc["reference", "passed"] == 1
+    assert counts.loc["untouched", "failed"] == 1
     assert (counts["not_started"] == 2).all()
     assert never in set(outcomes[outcomes.outcome == "not_started"]["scenario_id"])
 
     scores = await analysis.scores_df(client, parent.id)
-    assert set(scores["run_id"]) == set(runs["run_id"]) and scores["weight"].notna().all()
+    assert set(scores["run_id"]) == set(runs["run_id"])
+    assert scores["weight"].notna().all()
 
     scenarios = await analysis.scenarios_df(client, smoke.id)
     assert list(scenarios["scenario_id"]) == smoke.scenario_ids
-    assert list(scenarios["position"]) == [0, 1, 2] and scenarios["has_reference"].all()
+    assert list(scenarios["position"]) == [0, 1, 2]
+    assert scenarios["has_reference"].all()
 
     benchmarks = await analysis.benchmarks_df(client, public=True)
-    assert "smoke" in set(benchmarks["name"]) and benchmarks["is_public"].all()
+    assert "smoke" in set(benchmarks["name"])
+    assert benchmarks["is_public"].all()
 
     # The sync twin, called while this test's event loop is running (as in a kernel cell),
     # gives the same frame from its own loop and connections.

@@ -82,10 +82,12 @@ def test_pass_at_k_table_by_hand() -> None:
     rows += [("A", "s2", i, 0.0, "s2") for i in (1, 2, 3)]
     table = analysis.pass_at_k_table(_outcomes(rows)).set_index("agent")
     row = table.loc["A"]
-    assert row.scenarios == 2 and row.attempts == 3
+    assert row.scenarios == 2
+    assert row.attempts == 3
     assert row["pass@1"] == pytest.approx(1 / 3)
     assert row["pass@2"] == pytest.approx(0.5)  # s1: 1 - C(1,2)/C(3,2) = 1; s2: 0
     assert row["pass^2"] == pytest.approx(1 / 6)  # s1: C(2,2)/C(3,2) = 1/3; s2: 0
-    assert row["pass@3"] == pytest.approx(0.5) and row["pass^3"] == 0.0
+    assert row["pass@3"] == pytest.approx(0.5)
+    assert row["pass^3"] == 0.0
     wide = analysis.pass_at_k_table(_outcomes(rows), ks=[1, 5]).set_index("agent")
     assert math.isnan(wide.loc["A", "pass@5"])

@@ -72,17 +72,25 @@ def test_each_frame_has_exactly_the_documented_columns_and_dtypes(function, buil
 def test_runs_frame_values() -> None:
     runs = analysis.runs_frame(_data()).set_index("run_id")
     gold = runs.loc["r1"]
-    assert gold.agent == "gold" and gold.attempt == 1 and gold.outcome == "passed"
-    assert gold.score == 1.0 and gold.duration_s == 2.5 and gold.cluster == "toolz"
+    assert gold.agent == "gold"
+    assert gold.attempt == 1
+    assert gold.outcome == "passed"
+    assert gold.score == 1.0
+    assert gold.duration_s == 2.5
+    assert gold.cluster == "toolz"
     assert gold.started_at == pd.Timestamp(1_700_000_000_000, unit="ms", tz="UTC")
-    assert gold.benchmark_id == "bmd_1" and gold.scenario_name == "name-s1"
+    assert gold.benchmark_id == "bmd_1"
+    assert gold.scenario_name == "name-s1"
     failed = runs.loc["r2"]
     # no agent of its own: the benchmark run's; no attempt: numbered by start time
-    assert failed.agent == "from-parent" and failed.attempt == 1
-    assert failed.outcome == "infra_failed" and failed.reason == "devbox died"
+    assert failed.agent == "from-parent"
+    assert failed.attempt == 1
+    assert failed.outcome == "infra_failed"
+    assert failed.reason == "devbox died"
     assert pd.isna(failed.score)
     running = runs.loc["r3"]
-    assert running.outcome == "in_progress" and pd.isna(running.duration_s)
+    assert running.outcome == "in_progress"
+    assert pd.isna(running.duration_s)
     assert running.cluster == "s3"  # no cluster metadata: its own
 
 
@@ -122,6 +130,7 @@ def test_runs_frame_is_fast_for_ten_thousand_runs() -> None:
     frame = analysis.runs_frame(data)
     outcomes = analysis.outcomes_frame(data, frame)
     elapsed = time.perf_counter() - start
-    assert len(frame) == 10_000 and len(outcomes) == 10_000
+    assert len(frame) == 10_000
+    assert len(outcomes) == 10_000
     # "about a second" for 10,000 runs; generous for a loaded 2-core machine
     assert elapsed < 5.0, f"{elapsed:.2f} s"

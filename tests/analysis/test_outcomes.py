@@ -68,8 +68,10 @@ def test_every_scenario_once_per_attempt() -> None:
     assert not gold.duplicated(["attempt", "scenario_id"]).any()
     by = gold.set_index(["attempt", "scenario_id"])
     assert by.loc[(1, "s1"), "run_id"] == "r1"  # the retry, not the canceled try
-    assert by.loc[(1, "s4"), "outcome"] == "not_started" and pd.isna(by.loc[(1, "s4"), "run_id"])
-    assert by.loc[(2, "s2"), "outcome"] == "scorer_error" and pd.isna(by.loc[(2, "s2"), "score"])
+    assert by.loc[(1, "s4"), "outcome"] == "not_started"
+    assert pd.isna(by.loc[(1, "s4"), "run_id"])
+    assert by.loc[(2, "s2"), "outcome"] == "scorer_error"
+    assert pd.isna(by.loc[(2, "s2"), "score"])
     # a benchmark run with no scenario run at all: its whole benchmark, not started
     empty = outcomes[outcomes.benchmark_run_id == "bmr_empty"]
     assert list(empty.outcome) == ["not_started"] * 4
@@ -99,7 +101,9 @@ def test_summary_counts_the_whole_benchmark() -> None:
     assert "2 of 8 runs ended in scorer errors, timeouts or infrastructure" in row.warnings
     assert "from 38% to 62%" in row.warnings
     empty = summary.loc["bmr_empty"]
-    assert empty.n == 4 and empty.not_started == 4 and empty.pass_rate == 0.0
+    assert empty.n == 4
+    assert empty.not_started == 4
+    assert empty.pass_rate == 0.0
 
 
 def test_a_clean_run_has_no_warnings() -> None:
@@ -119,7 +123,9 @@ def test_summary_dtypes() -> None:
     data = _gold_data()
     summary = analysis.summarize(analysis.outcomes_frame(data, analysis.runs_frame(data)))
     dtypes = {name: str(t) for name, t in summary.dtypes.items()}
-    assert dtypes["benchmark_run_id"] == "string" and dtypes["agent"] == "string"
+    assert dtypes["benchmark_run_id"] == "string"
+    assert dtypes["agent"] == "string"
     assert all(dtypes[o] == "Int64" for o in analysis.OUTCOMES)
     assert dtypes["pass_rate"] == dtypes["mean_score_se"] == "float64"
-    assert dtypes["reliable"] == "boolean" and dtypes["warnings"] == "string"
+    assert dtypes["reliable"] == "boolean"
+    assert dtypes["warnings"] == "string"

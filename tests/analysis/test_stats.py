@@ -54,9 +54,11 @@ def test_clustered_refuses_mismatched_labels() -> None:
 def test_normal_and_wilson_intervals() -> None:
     assert normal_interval(0.5, 0.1) == pytest.approx((0.5 - 0.196, 0.5 + 0.196), abs=1e-4)
     low, high = wilson_interval(0, 3)
-    assert low == pytest.approx(0.0, abs=1e-12) and high == pytest.approx(0.5615, abs=1e-4)
+    assert low == pytest.approx(0.0, abs=1e-12)
+    assert high == pytest.approx(0.5615, abs=1e-4)
     low, high = wilson_interval(3, 3)
-    assert high == pytest.approx(1.0, abs=1e-12) and low == pytest.approx(1 - 0.5615, abs=1e-4)
+    assert high == pytest.approx(1.0, abs=1e-12)
+    assert low == pytest.approx(1 - 0.5615, abs=1e-4)
     assert wilson_interval(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
 
 

@@ -31,9 +31,12 @@ def test_steps_of_two_files(tmp_path: Path) -> None:
     steps = steps_df([first, second])
     assert list(steps["trajectory"]) == ["run-a", "run-a", "run-b"]
     assert list(steps["step"]) == [1, 2, 1]
-    assert steps.loc[1, "files_changed"] == ["add.py"] and steps.loc[1, "n_files_changed"] == 1
-    assert steps.loc[1, "preview_score"] == 1.0 and steps["preview_score"].isna().sum() == 2
-    assert steps.loc[2, "exit_code"] == 1 and steps["who"].isna().sum() == 1
+    assert steps.loc[1, "files_changed"] == ["add.py"]
+    assert steps.loc[1, "n_files_changed"] == 1
+    assert steps.loc[1, "preview_score"] == 1.0
+    assert steps["preview_score"].isna().sum() == 2
+    assert steps.loc[2, "exit_code"] == 1
+    assert steps["who"].isna().sum() == 1
 
 
 def test_a_line_that_is_not_json_is_named(tmp_path: Path) -> None:
