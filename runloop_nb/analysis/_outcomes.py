@@ -93,7 +93,8 @@ def summarize(outcomes: pd.DataFrame, by: Sequence[str] = ("benchmark_run_id",))
     column             dtype    meaning
     =================  =======  ==========================================================
     (the `by` columns)          the group
-    agent              string   the agents of the group, comma-separated
+    agent              string   the agents of the group, comma-separated (unless
+                                `by` has it)
     scenarios          Int64    distinct scenarios (the benchmark's size)
     attempts           Int64    distinct attempts
     n                  Int64    rows: scenarios x attempts, the denominator
@@ -113,11 +114,10 @@ def summarize(outcomes: pd.DataFrame, by: Sequence[str] = ("benchmark_run_id",))
     =================  =======  ==========================================================
     """
     keys = list(by)
-    rows = [
-        _summary_row(keys, key, group)
-        for key, group in outcomes.groupby(keys, sort=False, dropna=False)
-    ]
-    columns = [*keys, "agent", "scenarios", "attempts", "n", *OUTCOMES, "pass_rate",
+    extra = [] if "agent" in keys else ["agent"]
+    groups = outcomes.groupby(keys, sort=False, dropna=False)
+    rows = [_summary_row(key, group, with_agents=bool(extra)) for key, group in groups]
+    columns = [*keys, *extra, "scenarios", "attempts", "n", *OUTCOMES, "pass_rate",
                "pass_rate_low", "pass_rate_high", "mean_score", "mean_score_se",
                "mean_score_low", "mean_score_high", "reliable", "warnings"]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
@@ -125,8 +125,7 @@ def summarize(outcomes: pd.DataFrame, by: Sequence[str] = ("benchmark_run_id",))
     floats = columns[columns.index("pass_rate") : columns.index("reliable")]
     return table.astype(
         {
-            **{c: "string" for c in keys if c != "agent"},
-            "agent": "string",
+            **{c: "string" for c in [*keys, *extra] if c != "attempt"},
             **dict.fromkeys(ints, "Int64"),
             **dict.fromkeys(floats, "float64"),
             "reliable": "boolean",
@@ -135,7 +134,7 @@ def summarize(outcomes: pd.DataFrame, by: Sequence[str] = ("benchmark_run_id",))
     )
 
 
-def _summary_row(keys: list[str], key: Any, group: pd.DataFrame) -> list[Any]:
+def _summary_row(key: Any, group: pd.DataFrame, *, with_agents: bool) -> list[Any]:
     key = key if isinstance(key, tuple) else (key,)
     counts = group["outcome"].value_counts().reindex(OUTCOMES, fill_value=0)
     n = len(group)
@@ -146,8 +145,9 @@ def _summary_row(keys: list[str], key: Any, group: pd.DataFrame) -> list[Any]:
     low, high = normal_interval(mean, se)
     warnings = _warnings(counts, n, passed)
     agents = ", ".join(sorted(set(group["agent"].dropna())))
+    named = [agents or None] if with_agents else []
     return [
-        *key, agents or None, group["scenario_id"].nunique(), group["attempt"].nunique(), n,
+        *key, *named, group["scenario_id"].nunique(), group["attempt"].nunique(), n,
         *(int(counts[o]) for o in OUTCOMES), passed / n if n else math.nan,
         *wilson_interval(passed, n), mean, se, low, high, not warnings[1], "; ".join(warnings[0]),
     ]  # fmt: skip
