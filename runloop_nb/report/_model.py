@@ -15,6 +15,7 @@ from runloop_nb.analysis import (
     RunSet,
     compare,
     outcomes_frame,
+    pass_at_k_table,
     runs_frame,
     scores_frame,
     summarize,
@@ -37,6 +38,7 @@ class ReportModel:
     arm: str
     comparisons: list[Comparison]
     provenance: dict[str, str]
+    pass_at_k: pd.DataFrame | None = None
 
 
 def build_model(data: RunSet, *, title: str | None = None) -> ReportModel:
@@ -65,7 +67,16 @@ def build_model(data: RunSet, *, title: str | None = None) -> ReportModel:
         arm=arm,
         comparisons=comparisons,
         provenance=_provenance(data, outcomes),
+        pass_at_k=_pass_at_k(outcomes, arm),
     )
+
+
+def _pass_at_k(outcomes: pd.DataFrame, arm: str) -> pd.DataFrame | None:
+    """pass@k per arm when some scenario was attempted more than once by one arm."""
+    attempts = outcomes.groupby([arm, "scenario_id"], dropna=False).size()
+    if attempts.empty or attempts.max() < 2:
+        return None
+    return pass_at_k_table(outcomes, by=arm)
 
 
 def server_label(base_url: str) -> str:

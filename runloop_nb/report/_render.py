@@ -32,7 +32,7 @@ h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: .5em 0 1em; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
 th { background: #f5f5f5; } td.text, th.text { text-align: left; }
-td.outcome { color: #fff; text-align: center; }
+td.outcome { color: #fff; text-align: center; } td.ci { white-space: nowrap; }
 .warn { background: #fff3e0; border-left: 4px solid #ef6c00; padding: .4em .8em; }
 .note { color: #555; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
@@ -59,6 +59,8 @@ def render_html(model: ReportModel) -> str:
     if model.comparisons:
         body.append("<h2>Paired comparison</h2>")
         body += [_comparison(c) for c in model.comparisons]
+    if model.pass_at_k is not None:
+        body += ["<h2>pass@k and pass^k over the attempts</h2>", _pass_at_k(model)]
     body += ["<h2>Outcome of every scenario</h2>", _outcome_matrix(model.outcomes)]
     body += ["<h2>Provenance</h2>", _provenance(model.provenance)]
     return (
@@ -97,7 +99,8 @@ def _summary_table(summary: pd.DataFrame, key: str) -> str:
             cells += f"<td class='text'>{_e(row['agent'])}</td>"
         for column in _SUMMARY_COLUMNS:
             cells += f"<td data-col='{column}'>{_cell(row[column])}</td>"
-        cells += f"<td>{_pct(row['pass_rate_low'])} to {_pct(row['pass_rate_high'])}</td>"
+        interval = f"{_pct(row['pass_rate_low'])} to {_pct(row['pass_rate_high'])}"
+        cells += f"<td class='ci'>{interval}</td>"
         rows.append(f"<tr data-key='{_e(row[key])}'>{cells}</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
@@ -125,7 +128,7 @@ def _charts(model: ReportModel) -> list[str]:
     if model.runs["duration_s"].notna().any():
         figures.append(durations_chart(model.runs, by=model.arm))
     if not model.scores.empty:
-        figures.append(scorer_heatmap(model.scores))
+        figures.append(scorer_heatmap(model.scores, by=model.arm))
     figures += [paired_chart(c.table, c.a, c.b) for c in model.comparisons]
     return [
         "<div class='chart'>"
@@ -156,6 +159,23 @@ def _comparison(c: Comparison) -> str:
             else "<p>They never differ.</p>"
         )
     )
+
+
+def _pass_at_k(model: ReportModel) -> str:
+    table = model.pass_at_k
+    assert table is not None
+    head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+    rows = "".join(
+        f"<tr data-key='{_e(row[model.arm])}'>"
+        + "".join(f"<td data-col='{_e(c)}'>{_cell(row[c])}</td>" for c in table.columns)
+        + "</tr>"
+        for _, row in table.iterrows()
+    )
+    note = (
+        "<p class='note'>pass@k: the chance that at least one of k attempts passes (the unbiased "
+        "estimator of Chen et al. 2021); pass^k: that all k pass. Averaged over scenarios.</p>"
+    )
+    return f"{note}<table><tr>{head}</tr>{rows}</table>"
 
 
 def _outcome_matrix(outcomes: pd.DataFrame) -> str:

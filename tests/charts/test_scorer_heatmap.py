@@ -15,3 +15,12 @@ def test_scenarios_by_functions(data) -> None:
     # beta's lint ended in error once (the mutant's run), over 2 runs
     assert heat.customdata[1][0].tolist() == [2, 1]
     assert figure.layout.xaxis.title.text == "scoring function"
+
+
+def test_one_column_per_function_and_agent(data) -> None:
+    figure = scorer_heatmap(analysis.scores_frame(data), by="agent")
+    [heat] = figure.data
+    assert list(heat.x) == ["lint | gold", "lint | mutant", "tests | gold", "tests | mutant"]
+    # alpha: gold 1.0, mutant 0.0, no longer averaged into 0.5
+    assert heat.z[0].tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert figure.layout.xaxis.title.text == "scoring function | agent"
