@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pandas as pd
 
 from runloop_nb import analysis
@@ -69,3 +72,33 @@ async def test_frames_of_a_partly_run_benchmark(client: RunloopClient) -> None:
         runs.sort_values("run_id").reset_index(drop=True),
     )
     await client.api.benchmark_runs.complete(parent.id)
+
+
+SYNC_IN_A_PATCHED_LOOP = """
+import asyncio, sys
+import nest_asyncio
+nest_asyncio.apply()  # what many notebooks do out of habit; the package never does
+from runloop_nb import analysis
+from runloop_nb.client import RunloopClient
+
+async def cell():
+    client = RunloopClient(api_key=sys.argv[1], base_url=sys.argv[2])
+    frame = analysis.benchmarks_df_sync(client, public=True)  # blocks inside a running loop
+    await client.aclose()
+    print(sorted(frame["name"]))
+
+asyncio.run(cell())
+"""
+
+
+def test_a_sync_twin_works_where_the_user_applied_nest_asyncio(local_server) -> None:
+    _, info = local_server
+    done = subprocess.run(
+        [sys.executable, "-c", SYNC_IN_A_PATCHED_LOOP, info.token, info.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "'smoke'" in done.stdout
+    assert "'humaneval'" in done.stdout
