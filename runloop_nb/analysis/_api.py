@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from runloop_nb.client import RunloopClient
+    from runloop_nb.wire import BenchmarkView
 
 T = TypeVar("T")
 RunIds = str | Sequence[str] | None
@@ -38,14 +39,14 @@ async def benchmarks_df(client: RunloopClient, *, public: bool | None = None) ->
     attribution    string   where its data comes from
     =============  =======  ====================================================
     """
-    found: dict[str, object] = {}
+    found: dict[str, BenchmarkView] = {}
     if public is not False:
         async for b in client.api.benchmarks.list_public(limit=1000):
             found[b.id] = b
     if public is not True:
         async for b in client.api.benchmarks.list(limit=1000):
             found.setdefault(b.id, b)
-    return benchmarks_frame(found.values())  # type: ignore[arg-type]
+    return benchmarks_frame(found.values())
 
 
 async def scenarios_df(client: RunloopClient, benchmark_id: str) -> pd.DataFrame:
@@ -93,8 +94,9 @@ async def runs_df(
     benchmark_id        string               that run's benchmark
     agent               string               runloop_nb.agent of the run (or of its
                                              benchmark run); <NA> when neither says
-    attempt             Int64                runloop_nb.attempt; else numbered by start
-                                             time per benchmark run and scenario
+    attempt             Int64                runloop_nb.attempt of the run (or of its
+                                             benchmark run); else numbered by start time
+                                             per benchmark run, agent and scenario
     state               string               the run's state on the server
     score               float64              the total score (NaN: not scored)
     outcome             category             see runloop_nb.analysis.OUTCOMES

@@ -113,7 +113,7 @@ def scenarios_frame(
 
 def runs_frame(data: RunSet) -> pd.DataFrame:
     """One row per scenario run of `data` (columns: RUN_COLUMNS)."""
-    attempts = _attempts(data.scenario_runs)
+    attempts = _attempts(data.scenario_runs, data.benchmark_runs)
     cols = empty_columns(RUN_COLUMNS)
     for run, attempt in zip(data.scenario_runs, attempts, strict=True):
         scenario = data.scenarios.get(run.scenario_id) or run.scenario
@@ -132,7 +132,7 @@ def runs_frame(data: RunSet) -> pd.DataFrame:
 
 def scores_frame(data: RunSet) -> pd.DataFrame:
     """One row per scoring-function result of every scored run (columns: SCORE_COLUMNS)."""
-    attempts = _attempts(data.scenario_runs)
+    attempts = _attempts(data.scenario_runs, data.benchmark_runs)
     cols = empty_columns(SCORE_COLUMNS)
     for run, attempt in zip(data.scenario_runs, attempts, strict=True):
         result = run.scoring_contract_result
@@ -167,10 +167,14 @@ def cluster_of(scenario: ScenarioView) -> str:
     return scenario.id
 
 
-def _attempts(runs: list[ScenarioRunView]) -> list[int]:
-    """The attempt of each run: its metadata's, else its rank by start time among the runs of
-    the same benchmark run, agent and scenario that carry no attempt."""
-    found: list[int | None] = [_attempt_key(run) for run in runs]
+def _attempts(runs: list[ScenarioRunView], parents: Mapping[str, BenchmarkRunView]) -> list[int]:
+    """The attempt of each run: its metadata's, else its benchmark run's, else its rank by
+    start time among the runs of the same benchmark run, agent and scenario that carry none."""
+    found: list[int | None] = []
+    for run in runs:
+        parent = parents.get(run.benchmark_run_id or "")
+        own = _attempt_key(run.metadata)
+        found.append(own if own is not None else _attempt_key(parent.metadata if parent else {}))
     unnumbered: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, run in enumerate(runs):
         if found[i] is None:
@@ -183,8 +187,8 @@ def _attempts(runs: list[ScenarioRunView]) -> list[int]:
     return [a if a is not None else 1 for a in found]
 
 
-def _attempt_key(run: ScenarioRunView) -> int | None:
-    text = run.metadata.get(ATTEMPT_KEY)
+def _attempt_key(metadata: Mapping[str, str]) -> int | None:
+    text = metadata.get(ATTEMPT_KEY)
     if text is None:
         return None
     try:

@@ -14,10 +14,10 @@ key                    value
                        correlated results, e.g. one library in repo-bugfix
 =====================  ==================================================================
 
-When a run has no agent key, the benchmark run's metadata is asked next; when neither has
-one, the agent is missing (<NA>). When a run has no attempt key, attempts are numbered by start
-time per benchmark run and scenario (1, 2, ...). When a scenario has no cluster key, its
-``library`` metadata (repo-bugfix) is its cluster; else it is a cluster of its own.
+When a run has no agent (or attempt) key, its benchmark run's metadata is asked next. With no
+agent anywhere the agent is missing (<NA>); with no attempt anywhere, attempts are numbered by
+start time per benchmark run, agent and scenario (1, 2, ...). When a scenario has no cluster
+key, its ``library`` metadata (repo-bugfix) is its cluster; else it is a cluster of its own.
 """
 
 from __future__ import annotations

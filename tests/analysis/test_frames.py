@@ -134,3 +134,14 @@ def test_runs_frame_is_fast_for_ten_thousand_runs() -> None:
     assert len(outcomes) == 10_000
     # "about a second" for 10,000 runs; generous for a loaded 2-core machine
     assert elapsed < 5.0, f"{elapsed:.2f} s"
+
+
+def test_the_attempt_of_the_benchmark_run_counts_when_the_run_has_none() -> None:
+    data = run_set(
+        [scenario("s1")],
+        [benchmark("b", ["s1"])],
+        [benchmark_run("bmr", "b", **{"runloop_nb.attempt": "3"})],
+        [scenario_run("r", "s1", "bmr", score=1.0), scenario_run("t", "s1", "bmr", attempt=1)],
+    )
+    attempts = analysis.runs_frame(data).set_index("run_id")["attempt"].to_dict()
+    assert attempts == {"r": 3, "t": 1}
