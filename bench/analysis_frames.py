@@ -108,7 +108,7 @@ async def main() -> None:
     print(f"{len(data.scenario_runs):,} scenario runs ({len(AGENTS)} benchmark runs of {SCENARIOS} "
           f"scenarios x {ATTEMPTS} attempts), fake cloud in memory, best of 3")  # fmt: skip
     rows = [
-        ("listing (5 runs, 10 pages, parse)", f"{listing:.3f}"),
+        ("listing (5 runs, 5 pages of 2,000, parse)", f"{listing:.3f}"),
         ("runs_frame (runs_df's frame)", f"{runs_time:.3f}"),
         ("runs_df total (listing + frame)", f"{listing + runs_time:.3f}"),
         ("scores_frame (20,000 results)", f"{scores_time:.3f}"),
