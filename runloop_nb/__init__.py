@@ -4,7 +4,9 @@ Start with ``client = runloop_nb.connect()``: with ``RUNLOOP_API_KEY`` set it ta
 cloud, without one it starts (or reuses) the embedded local server. Then ``runloop_nb.running``
 (``run_scenario``) runs an agent on a scenario, ``runloop_nb.stepping`` holds the agents
 (``ReferenceAgent``), ``runloop_nb.authoring`` writes scenarios (``ScenarioBuilder``) and
-``runloop_nb.audit`` gold-audits a benchmark.
+``runloop_nb.audit`` gold-audits a benchmark; ``runloop_nb.analysis`` turns runs into DataFrames,
+honest outcomes and paired comparisons, ``runloop_nb.charts`` draws them and
+``runloop_nb.report`` writes a self-contained HTML report.
 
 Importing this package is cheap and silent: no I/O, no environment reads, and no FastAPI,
 uvicorn, pandas or plotly. Everything beyond the error classes loads on first use.
@@ -35,7 +37,19 @@ from runloop_nb.errors import (
 )
 
 if TYPE_CHECKING:
-    from runloop_nb import audit, authoring, client, errors, local, running, stepping, wire
+    from runloop_nb import (
+        analysis,
+        audit,
+        authoring,
+        charts,
+        client,
+        errors,
+        local,
+        report,
+        running,
+        stepping,
+        wire,
+    )
     from runloop_nb._connect import connect
     from runloop_nb.authoring import ScenarioBuilder
     from runloop_nb.client import Devbox, Page, RunloopClient
@@ -66,12 +80,15 @@ __all__ = [
     "UnexpectedStateError",
     "UnprocessableEntityError",
     "__version__",
+    "analysis",
     "audit",
     "authoring",
+    "charts",
     "client",
     "connect",
     "errors",
     "local",
+    "report",
     "run_scenario",
     "running",
     "stepping",
@@ -86,12 +103,15 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "RunloopClient": ("runloop_nb.client", "RunloopClient"),
     "ScenarioBuilder": ("runloop_nb.authoring", "ScenarioBuilder"),
     "ScenarioOutcome": ("runloop_nb.running", "ScenarioOutcome"),
+    "analysis": ("runloop_nb.analysis", None),
     "audit": ("runloop_nb.audit", None),
     "authoring": ("runloop_nb.authoring", None),
+    "charts": ("runloop_nb.charts", None),
     "client": ("runloop_nb.client", None),
     "connect": ("runloop_nb._connect", "connect"),
     "errors": ("runloop_nb.errors", None),
     "local": ("runloop_nb.local", None),
+    "report": ("runloop_nb.report", None),
     "run_scenario": ("runloop_nb.running", "run_scenario"),
     "running": ("runloop_nb.running", None),
     "stepping": ("runloop_nb.stepping", None),
