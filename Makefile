@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root (containers, CI machines) unless told it may.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint serve stop bench audit clean
+.PHONY: lab test lint serve stop bench audit demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ stop: $(STAMP)
 audit: $(STAMP)  ## gold audit of the bundled benchmarks
 	$(BIN)/runloop-nb audit smoke
 	$(BIN)/runloop-nb audit repo-bugfix
+
+demo: $(STAMP)  ## run notebook 03 (reference vs mutant agent) headless on the embedded server; writes demo-report.html
+	$(BIN)/python tools/demo.py demo-report.html
 
 bench: $(STAMP)  ## speed figures next to the peers measured in the same run
 	$(BIN)/python bench/run_all.py

@@ -5,7 +5,9 @@ cloud, without one it starts (or reuses) the embedded local server. Then ``runlo
 (``run_scenario``, ``run_benchmark``) runs agents on scenarios, ``runloop_nb.explore()`` opens the
 notebook widgets (``runloop_nb.widgets``), ``runloop_nb.stepping`` holds the agents
 (``ReferenceAgent``), ``runloop_nb.authoring`` writes scenarios (``ScenarioBuilder``) and
-``runloop_nb.audit`` gold-audits a benchmark.
+``runloop_nb.audit`` gold-audits a benchmark; ``runloop_nb.analysis`` turns runs into DataFrames,
+honest outcomes and paired comparisons, ``runloop_nb.charts`` draws them and
+``runloop_nb.report`` writes a self-contained HTML report.
 
 Importing this package is cheap and silent: no I/O, no environment reads, and no FastAPI,
 uvicorn, pandas or plotly. Everything beyond the error classes loads on first use.
@@ -37,11 +39,14 @@ from runloop_nb.errors import (
 
 if TYPE_CHECKING:
     from runloop_nb import (
+        analysis,
         audit,
         authoring,
+        charts,
         client,
         errors,
         local,
+        report,
         running,
         stepping,
         widgets,
@@ -79,13 +84,16 @@ __all__ = [
     "UnexpectedStateError",
     "UnprocessableEntityError",
     "__version__",
+    "analysis",
     "audit",
     "authoring",
+    "charts",
     "client",
     "connect",
     "errors",
     "explore",
     "local",
+    "report",
     "run_benchmark",
     "run_scenario",
     "running",
@@ -103,13 +111,16 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "RunloopClient": ("runloop_nb.client", "RunloopClient"),
     "ScenarioBuilder": ("runloop_nb.authoring", "ScenarioBuilder"),
     "ScenarioOutcome": ("runloop_nb.running", "ScenarioOutcome"),
+    "analysis": ("runloop_nb.analysis", None),
     "audit": ("runloop_nb.audit", None),
     "authoring": ("runloop_nb.authoring", None),
+    "charts": ("runloop_nb.charts", None),
     "client": ("runloop_nb.client", None),
     "connect": ("runloop_nb._connect", "connect"),
     "errors": ("runloop_nb.errors", None),
     "explore": ("runloop_nb._explore", "explore"),
     "local": ("runloop_nb.local", None),
+    "report": ("runloop_nb.report", None),
     "run_benchmark": ("runloop_nb.running", "run_benchmark"),
     "run_scenario": ("runloop_nb.running", "run_scenario"),
     "running": ("runloop_nb.running", None),

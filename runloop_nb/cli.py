@@ -88,11 +88,18 @@ def _add_listings(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     add_parsers(subparsers)
 
 
+def _add_report(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from runloop_nb.report._cli import add_parser  # light: pandas and plotly load when it runs
+
+    add_parser(subparsers)
+
+
 # Subcommands in the order `--help` lists them.
 _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_serve,
     _add_audit,
     _add_listings,
+    _add_report,
 )
 
 

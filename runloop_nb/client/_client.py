@@ -91,6 +91,27 @@ class RunloopClient:
         )
         self.api = Api(self._transport, self.polling)
         self.devbox = DevboxFactory(self.api.devboxes)
+        self._custom_transport = transport
+        self._max_retries = max_retries
+        self._timeout = timeout
+
+    def clone(self) -> RunloopClient:
+        """A new client with the same server, key, timeouts, retries and polling, and its own
+        connections: for another event loop (the sync twins run on a private one).
+
+        A custom `transport=` is shared with the clone (httpx.MockTransport is loop-agnostic);
+        a custom `http_client=` is not (it belongs to its loop), so the clone makes its own.
+        """
+        settings = self._transport.settings
+        return RunloopClient(
+            api_key=settings.api_key,
+            base_url=settings.base_url,
+            timeout=self._timeout,
+            max_retries=self._max_retries,
+            transport=self._custom_transport,
+            polling=self.polling,
+            server_note=self.server_note,
+        )
 
     @property
     def base_url(self) -> str:

@@ -214,13 +214,16 @@ class DevboxService:
         """Start a suspended devbox again (processes are not restored). IllegalState otherwise."""
         async with self.lock(devbox_id):
             doc = self._require(devbox_id, "suspended", "resume")
-            self._save(set_status(doc, "resuming"))
             sandbox = self._sandboxes.get(devbox_id)
             if sandbox is None:  # suspended before a restart: rebuild it on its kept disk
                 sandbox = create_sandbox(
-                    devbox_id, self.root_dir / devbox_id, limits=limits_of(doc["launch_parameters"])
+                    devbox_id,
+                    self.root_dir / devbox_id,
+                    limits=limits_of(doc["launch_parameters"]),
+                    mode=_mode_to_resume(doc),
                 )
                 self._sandboxes[devbox_id] = sandbox
+            self._save(set_status(doc, "resuming"))
             await self._start_sandbox(doc, sandbox)
             return public_view(doc)
 
@@ -387,6 +390,23 @@ def sandbox_mode() -> SandboxMode:
         return detect_mode()
     except NoSandbox as exc:
         raise SandboxUnavailable(str(exc)) from None
+
+
+def _mode_to_resume(doc: Doc) -> SandboxMode:
+    """The mode the devbox was made in, if this server still makes it (else 503, not a weaker one).
+
+    A devbox created in a bwrap sandbox and suspended must not come back unsandboxed because the
+    server was restarted with ``RUNLOOP_NB_SANDBOX=unsandboxed`` (or the other way round).
+    """
+    recorded = doc.get("sandbox_mode") or "bwrap"
+    current = sandbox_mode()
+    if current != recorded:
+        raise SandboxUnavailable(
+            f"Devbox {doc['id']} was created in the {recorded!r} sandbox and this server now makes "
+            f"{current!r} ones; restart the server in the {recorded!r} mode to resume it, or shut "
+            "it down and create a new devbox."
+        )
+    return current
 
 
 def _advice(doc: Doc) -> str:

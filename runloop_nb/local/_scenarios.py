@@ -45,6 +45,10 @@ class ScenarioService:
         self._scorers = scorers
 
     def create(self, params: ScenarioCreateParams, *, is_public: bool = False) -> Doc:
+        return self._store.insert(KIND, self.create_doc(params, is_public=is_public))
+
+    def create_doc(self, params: ScenarioCreateParams, *, is_public: bool = False) -> Doc:
+        """The document ``create`` would store (validated, with a fresh id), not stored."""
         functions = params.scoring_contract.scoring_function_parameters
         self.validate_scoring(functions)
         environment = params.environment_parameters
@@ -63,7 +67,7 @@ class ScenarioService:
             "scorer_timeout_sec": params.scorer_timeout_sec or DEFAULT_SCORER_TIMEOUT_SEC,
             "validation_type": params.validation_type,
         }
-        return self._store.insert(KIND, doc)
+        return doc
 
     def get(self, scenario_id: str) -> Doc:
         doc = self._store.get(KIND, scenario_id)

@@ -382,3 +382,33 @@ async def test_deleting_a_devbox_disk_does_not_stall_other_requests(
     assert other.status_code == 200
     assert (await shutdown).json()["status"] == "shutdown"
     assert released_by_the_answer == [True]
+
+
+async def test_a_suspended_devbox_resumes_only_in_the_sandbox_it_was_made_in(
+    data_dir: Path, monkeypatch: Any
+) -> None:
+    from runloop_nb.local._errors import SandboxUnavailable
+
+    monkeypatch.delenv("RUNLOOP_NB_SANDBOX", raising=False)
+    store = Store(data_dir / "s.sqlite3")
+    first = DevboxService(store, data_dir)
+    view = await first.create(DevboxCreateParams())
+    assert await first.wait_for_status(view["id"], ["running"], 30)
+    assert first.get(view["id"])["sandbox_mode"] == "bwrap"
+    await first.suspend(view["id"])
+    await first.close()
+    # The server comes back asked to run unsandboxed: the bwrap devbox must not resume weaker.
+    monkeypatch.setenv("RUNLOOP_NB_SANDBOX", "unsandboxed")
+    second = DevboxService(store, data_dir)
+    await second.recover()
+    with pytest.raises(SandboxUnavailable, match="restart the server in the 'bwrap' mode"):
+        await second.resume(view["id"])
+    assert second.get(view["id"])["status"] == "suspended", "left as it was, resumable later"
+    monkeypatch.delenv("RUNLOOP_NB_SANDBOX")
+    await second.resume(view["id"])
+    assert await second.wait_for_status(view["id"], ["running"], 30)
+    code, out, _ = await second.run_command(view["id"], "echo back", timeout=20)
+    assert (code, out) == (0, "back\n")
+    await second.shutdown(view["id"])
+    await second.close()
+    store.close()

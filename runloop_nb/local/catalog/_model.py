@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import posixpath
 import tarfile
@@ -48,9 +49,16 @@ class BundledBenchmark:
 
 
 def tar_gz(files: Mapping[str, bytes]) -> bytes:
-    """A deterministic tar.gz of ``files`` (directories added, mode 0644/0755, mtime 0)."""
+    """A deterministic tar.gz of ``files`` (directories added, mode 0644/0755, mtime 0).
+
+    The gzip header's timestamp is 0 too (``mode="w:gz"`` would stamp the current time), so
+    the same files give the same bytes.
+    """
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w") as archive,
+    ):
         for directory in sorted(_directories(files)):
             info = tarfile.TarInfo(directory)
             info.type, info.mode = tarfile.DIRTYPE, 0o755
