@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support.repo_bugfix import BUG, FILE, FIX, SED, scenario_id
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.errors import StepperError
@@ -20,22 +21,6 @@ from runloop_nb.stepping import (
     fork,
     load_trajectory,
 )
-
-SCENARIO = "cachetools-lru-evicts-newest"
-FILE = "src/cachetools/__init__.py"
-BUG = "key = next(reversed(self.__order))"
-FIX = "key = next(iter(self.__order))"
-SED = f"sed -i 's/next(reversed(self.__order))/next(iter(self.__order))/' {FILE}"
-
-
-async def scenario_id(client: RunloopClient) -> str:
-    benchmarks = await client.api.benchmarks.list_public()
-    bench = next(b for b in benchmarks if b.name == "repo-bugfix")
-    for sid in bench.scenario_ids:
-        view = await client.api.scenarios.retrieve(sid)
-        if view.name == SCENARIO:
-            return view.id
-    raise AssertionError(f"{SCENARIO} is not bundled")
 
 
 async def test_step_take_over_fix_by_hand_score_and_fork(
