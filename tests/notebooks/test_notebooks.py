@@ -56,6 +56,11 @@ def test_notebook_runs_against_the_local_server(
         assert "untouched: 0.0" in outputs
         assert "completed 1.0" in outputs
         _assert_the_completed_run_shows_in_one_line(notebook)
+    if path.stem == "02_debug_an_agent_step_by_step":
+        assert "score curve: [(3, 1.0)]" in outputs
+        assert "official score: 1.0" in outputs
+        assert "replayed: [1, 2]" in outputs
+        assert "fork preview: 0." in outputs
     if path.stem == "03_run_a_benchmark_and_analyse":
         _assert_the_analysis_agrees_with_a_hand_count(outputs)
         page = (tmp_path / "demo-report.html").read_text()
