@@ -22,7 +22,9 @@ The tree::
     ├── ConfigurationError            the client cannot be built from what was given
     ├── LocalServerError              the local server could not be started, reached or stopped
     ├── ReferenceOutputError          a scenario's reference solution is missing or failed
-    └── DirectoryUploadError          unpacking an uploaded directory in a devbox failed
+    ├── DirectoryUploadError          unpacking an uploaded directory in a devbox failed
+    └── StepperError                  a step-by-step session cannot do what was asked
+        └── ReplayMismatchError       a replayed step did not do what it did the first time
 
 Any other error status is raised as a plain `APIError`. This module imports nothing of ours.
 """
@@ -51,8 +53,10 @@ __all__ = [
     "PollingTimeoutError",
     "RateLimitError",
     "ReferenceOutputError",
+    "ReplayMismatchError",
     "ResponseFormatError",
     "RunloopNBError",
+    "StepperError",
     "UnexpectedStateError",
     "UnprocessableEntityError",
 ]
@@ -336,3 +340,23 @@ class ReferenceOutputError(RunloopNBError):
 
 class DirectoryUploadError(RunloopNBError):
     """Unpacking an uploaded directory inside the helper devbox failed."""
+
+
+class StepperError(RunloopNBError):
+    """A Stepper cannot do what was asked (no proposal to approve, the run has ended, ...)."""
+
+
+class ReplayMismatchError(StepperError):
+    """A replayed step (a fork, a ReplayAgent checked against its file) gave another result.
+
+    Attributes:
+        step: the step number that differed.
+        expected: what the original step recorded (exit code and file changes).
+        got: what the replay did.
+    """
+
+    def __init__(self, message: str, *, step: int, expected: Any, got: Any) -> None:
+        self.step = step
+        self.expected = expected
+        self.got = got
+        super().__init__(message)

@@ -30,6 +30,8 @@ _CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: .5em 0 1em; font-size: 13px; }
+/* Summary tables have 16 columns: they scroll inside the page rather than past its edge. */
+.wide { overflow-x: auto; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
 th { background: #f5f5f5; } td.text, th.text { text-align: left; }
 td.outcome { color: #fff; text-align: center; } td.ci { white-space: nowrap; }
@@ -102,7 +104,7 @@ def _summary_table(summary: pd.DataFrame, key: str) -> str:
         interval = f"{_pct(row['pass_rate_low'])} to {_pct(row['pass_rate_high'])}"
         cells += f"<td class='ci'>{interval}</td>"
         rows.append(f"<tr data-key='{_e(row[key])}'>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    return f"<div class='wide'><table><tr>{head}</tr>{''.join(rows)}</table></div>"
 
 
 def _warnings(summary: pd.DataFrame) -> str:
@@ -191,7 +193,8 @@ def _outcome_matrix(outcomes: pd.DataFrame) -> str:
         f"<span style='background:{OUTCOME_COLORS[o]};color:#fff;padding:0 4px'>{o}</span>"
         for o in OUTCOMES
     )
-    return f"<p>{legend}</p><table><tr>{head}</tr>{''.join(rows)}</table>"
+    table = f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    return f"<p>{legend}</p><div class='wide'>{table}</div>"
 
 
 def _outcome_cell(row: Any) -> str:

@@ -1,4 +1,5 @@
-"""ReferenceAgent: applies a scenario's `reference_output` (a bash script) in the run's devbox."""
+"""ReferenceAgent: applies a scenario's `reference_output` (a bash script) in the run's devbox,
+as a whole-run agent (`run`) or as one step (`next_action`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import TYPE_CHECKING
 
 from runloop_nb.client import PollingConfig
 from runloop_nb.errors import ReferenceOutputError
+from runloop_nb.stepping._protocol import Action
 
 if TYPE_CHECKING:
     from runloop_nb.client import Devbox
+    from runloop_nb.stepping._protocol import Observation
     from runloop_nb.wire import ScenarioView
 
 # A command is one argv string of the devbox shell; Linux caps one argument at 128 KiB, so
@@ -64,6 +67,27 @@ class ReferenceAgent:
                 exit_code=result.exit_code,
                 stderr=stderr,
             )
+
+    async def next_action(self, observation: Observation) -> Action | None:
+        """Step form: one step that runs the reference script in the working directory, then
+        done (also done when that step was already proposed and rejected or skipped).
+
+        Raises:
+            ReferenceOutputError: the scenario has no reference.
+        """
+        scenario = observation.scenario
+        script = None if scenario is None else scenario.reference_output
+        if scenario is None or script is None or not script.strip():
+            raise ReferenceOutputError(
+                "The scenario has no reference_output to apply; set one with "
+                "ScenarioBuilder.with_reference_output() or scenarios.update().",
+                scenario_id=getattr(scenario, "id", ""),
+                exit_code=None,
+            )
+        ran = [s for s in observation.steps if s.action.command == script]
+        if ran or observation.feedback:
+            return None
+        return Action.run(script, thought="Apply the scenario's reference solution.")
 
     def __repr__(self) -> str:
         return "ReferenceAgent()"

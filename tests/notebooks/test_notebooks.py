@@ -60,6 +60,11 @@ def test_notebook_runs_against_the_local_server(
         assert "page 1 of 1 (" in outputs  # the Benchmarks tab loaded its first page
         # run_benchmark's smoke run, reference agent, shown on the scoreboard: all of it scored 1.
         assert "scored</b>, mean score 1\n" in outputs
+    if path.stem == "02_debug_an_agent_step_by_step":
+        assert "score curve: [(3, 1.0)]" in outputs
+        assert "official score: 1.0" in outputs
+        assert "replayed: [1, 2]" in outputs
+        assert "fork preview: 0." in outputs
     if path.stem == "03_run_a_benchmark_and_analyse":
         _assert_the_analysis_agrees_with_a_hand_count(outputs)
         page = (tmp_path / "demo-report.html").read_text()
