@@ -2,7 +2,8 @@
 
 Start with ``client = runloop_nb.connect()``: with ``RUNLOOP_API_KEY`` set it talks to the Runloop
 cloud, without one it starts (or reuses) the embedded local server. Then ``runloop_nb.running``
-(``run_scenario``) runs an agent on a scenario, ``runloop_nb.stepping`` holds the agents
+(``run_scenario``, ``run_benchmark``) runs agents on scenarios, ``runloop_nb.explore()`` opens the
+notebook widgets (``runloop_nb.widgets``), ``runloop_nb.stepping`` holds the agents
 (``ReferenceAgent``), ``runloop_nb.authoring`` writes scenarios (``ScenarioBuilder``) and
 ``runloop_nb.audit`` gold-audits a benchmark; ``runloop_nb.analysis`` turns runs into DataFrames,
 honest outcomes and paired comparisons, ``runloop_nb.charts`` draws them and
@@ -48,12 +49,14 @@ if TYPE_CHECKING:
         report,
         running,
         stepping,
+        widgets,
         wire,
     )
     from runloop_nb._connect import connect
+    from runloop_nb._explore import explore
     from runloop_nb.authoring import ScenarioBuilder
     from runloop_nb.client import Devbox, Page, RunloopClient
-    from runloop_nb.running import ScenarioOutcome, run_scenario
+    from runloop_nb.running import BenchmarkOutcome, ScenarioOutcome, run_benchmark, run_scenario
     from runloop_nb.stepping import ReferenceAgent
 
 __all__ = [
@@ -62,6 +65,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BenchmarkOutcome",
     "ConfigurationError",
     "ConflictError",
     "Devbox",
@@ -87,16 +91,20 @@ __all__ = [
     "client",
     "connect",
     "errors",
+    "explore",
     "local",
     "report",
+    "run_benchmark",
     "run_scenario",
     "running",
     "stepping",
+    "widgets",
     "wire",
 ]
 
 # name -> (module, attribute or None for the module itself); resolved on first access.
 _LAZY: dict[str, tuple[str, str | None]] = {
+    "BenchmarkOutcome": ("runloop_nb.running", "BenchmarkOutcome"),
     "Devbox": ("runloop_nb.client", "Devbox"),
     "Page": ("runloop_nb.client", "Page"),
     "ReferenceAgent": ("runloop_nb.stepping", "ReferenceAgent"),
@@ -110,11 +118,14 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "client": ("runloop_nb.client", None),
     "connect": ("runloop_nb._connect", "connect"),
     "errors": ("runloop_nb.errors", None),
+    "explore": ("runloop_nb._explore", "explore"),
     "local": ("runloop_nb.local", None),
     "report": ("runloop_nb.report", None),
+    "run_benchmark": ("runloop_nb.running", "run_benchmark"),
     "run_scenario": ("runloop_nb.running", "run_scenario"),
     "running": ("runloop_nb.running", None),
     "stepping": ("runloop_nb.stepping", None),
+    "widgets": ("runloop_nb.widgets", None),
     "wire": ("runloop_nb.wire", None),
 }
 

@@ -90,6 +90,7 @@ PUBLIC = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BenchmarkOutcome",
     "ConfigurationError",
     "ConflictError",
     "Devbox",
@@ -115,11 +116,14 @@ PUBLIC = [
     "client",
     "connect",
     "errors",
+    "explore",
     "local",
     "report",
+    "run_benchmark",
     "run_scenario",
     "running",
     "stepping",
+    "widgets",
     "wire",
 ]
 
@@ -156,3 +160,14 @@ def test_the_workflow_names_are_the_real_objects() -> None:
     assert runloop_nb.ScenarioBuilder is authoring.ScenarioBuilder
     assert runloop_nb.run_scenario is running.run_scenario
     assert runloop_nb.ScenarioOutcome is running.ScenarioOutcome
+    assert runloop_nb.run_benchmark is running.run_benchmark
+    assert runloop_nb.BenchmarkOutcome is running.BenchmarkOutcome
+
+
+def test_explore_and_widgets_resolve() -> None:
+    from runloop_nb import widgets
+    from runloop_nb._explore import explore
+
+    assert runloop_nb.widgets is widgets
+    assert runloop_nb.explore is explore
+    assert widgets.Explorer.__module__ == "runloop_nb.widgets._explorer"

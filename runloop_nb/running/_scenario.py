@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +74,7 @@ async def run_scenario(
     metadata: Mapping[str, str] | None = None,
     run_profile: RunProfile | Mapping[str, Any] | None = None,
     polling: PollingConfig | None = None,
+    on_start: Callable[[ScenarioRunView], None] | None = None,
 ) -> ScenarioOutcome:
     """Run `agent` on one scenario: start a run, await its devbox, let the agent work, score,
     await the score and complete the run.
@@ -97,6 +98,7 @@ async def run_scenario(
         run_name / metadata / run_profile: passed on to `start_run`.
         polling: budgets of the devbox wait (scoring gets the scenario's scorer timeout plus a
             minute).
+        on_start: called with the run as soon as it is started (a progress view watches it).
 
     Raises:
         APIError: the scenario could not be read or the run could not be started (then no
@@ -116,6 +118,8 @@ async def run_scenario(
         run_profile=run_profile,
     )
     try:
+        if on_start is not None:
+            on_start(started)
         return await _drive(client, started, scenario, agent, polling)
     except BaseException:  # cancelled, interrupted, or a bug: the run must not stay alive
         await shielded(

@@ -56,6 +56,10 @@ def test_notebook_runs_against_the_local_server(
         assert "untouched: 0.0" in outputs
         assert "completed 1.0" in outputs
         _assert_the_completed_run_shows_in_one_line(notebook)
+    if path.stem == "01_explore_benchmarks":
+        assert "page 1 of 1 (" in outputs  # the Benchmarks tab loaded its first page
+        # run_benchmark's smoke run, reference agent, shown on the scoreboard: all of it scored 1.
+        assert "scored</b>, mean score 1\n" in outputs
     if path.stem == "02_debug_an_agent_step_by_step":
         assert "score curve: [(3, 1.0)]" in outputs
         assert "official score: 1.0" in outputs
