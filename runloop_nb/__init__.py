@@ -53,7 +53,7 @@ if TYPE_CHECKING:
         wire,
     )
     from runloop_nb._connect import connect
-    from runloop_nb._explore import explore
+    from runloop_nb._explore import explore, step
     from runloop_nb.authoring import ScenarioBuilder
     from runloop_nb.client import Devbox, Page, RunloopClient
     from runloop_nb.running import BenchmarkOutcome, ScenarioOutcome, run_benchmark, run_scenario
@@ -97,6 +97,7 @@ __all__ = [
     "run_benchmark",
     "run_scenario",
     "running",
+    "step",
     "stepping",
     "widgets",
     "wire",
@@ -124,6 +125,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "run_benchmark": ("runloop_nb.running", "run_benchmark"),
     "run_scenario": ("runloop_nb.running", "run_scenario"),
     "running": ("runloop_nb.running", None),
+    "step": ("runloop_nb._explore", "step"),
     "stepping": ("runloop_nb.stepping", None),
     "widgets": ("runloop_nb.widgets", None),
     "wire": ("runloop_nb.wire", None),

@@ -122,6 +122,7 @@ PUBLIC = [
     "run_benchmark",
     "run_scenario",
     "running",
+    "step",
     "stepping",
     "widgets",
     "wire",
@@ -166,8 +167,10 @@ def test_the_workflow_names_are_the_real_objects() -> None:
 
 def test_explore_and_widgets_resolve() -> None:
     from runloop_nb import widgets
-    from runloop_nb._explore import explore
+    from runloop_nb._explore import explore, step
 
     assert runloop_nb.widgets is widgets
     assert runloop_nb.explore is explore
+    assert runloop_nb.step is step
+    assert widgets.StepConsole.__module__ == "runloop_nb.widgets._step_console"
     assert widgets.Explorer.__module__ == "runloop_nb.widgets._explorer"

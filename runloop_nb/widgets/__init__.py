@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from runloop_nb.widgets._launcher import RunLauncher
     from runloop_nb.widgets._picker import ScenarioPicker
     from runloop_nb.widgets._scoreboard import Scoreboard
+    from runloop_nb.widgets._step_console import StepConsole
+    from runloop_nb.widgets._step_session import StepSession
     from runloop_nb.widgets._table import Table
     from runloop_nb.widgets._tracker import RunTracker
 
@@ -29,6 +31,8 @@ __all__ = [
     "ScenarioPicker",
     "Scoreboard",
     "StatusLine",
+    "StepConsole",
+    "StepSession",
     "Table",
     "WidgetBase",
     "describe_error",
@@ -44,6 +48,8 @@ _LAZY = {
     "Scoreboard": "runloop_nb.widgets._scoreboard",
     "Table": "runloop_nb.widgets._table",
     "StatusLine": "runloop_nb.widgets._base",
+    "StepConsole": "runloop_nb.widgets._step_console",
+    "StepSession": "runloop_nb.widgets._step_session",
     "WidgetBase": "runloop_nb.widgets._base",
     "describe_error": "runloop_nb.widgets._base",
 }
