@@ -94,6 +94,11 @@ class StepConsole(WidgetBase):
                 "yaxis": {"range": [-0.05, 1.05], "title": "score"},
             },
         )
+        css = {"rnb-step-console": self, "rnb-proposal": self.proposal,
+               "rnb-command": self.command, "rnb-steps": self.steps,
+               "rnb-entries": self.entries, "rnb-file": self.file_text}  # fmt: skip
+        for name, widget in css.items():
+            widget.add_class(name)
         self._wire()
         self.children = self._layout()
         self.settle()
