@@ -13,21 +13,22 @@ from runloop_nb.widgets._browser import BenchmarkBrowser
 from runloop_nb.widgets._launcher import RunLauncher
 from runloop_nb.widgets._picker import ScenarioPicker
 from runloop_nb.widgets._scoreboard import Scoreboard
+from runloop_nb.widgets._step_tab import StepTab
 
 if TYPE_CHECKING:
     from runloop_nb.client import RunloopClient
     from runloop_nb.stepping import Agent
     from runloop_nb.wire import BenchmarkView, ScenarioView
 
-TABS = ("Benchmarks", "Scenarios", "Run", "Scores")
+TABS = ("Benchmarks", "Scenarios", "Run", "Scores", "Step")
 
 
 class Explorer(w.VBox):
     """One app: choose a benchmark, pick scenarios, launch them, watch the scores.
 
     "Open scenarios" in Benchmarks goes to Scenarios; ticking scenarios hands them to Run;
-    Scores follows the runs of Run. Clicking a run's row calls `on_run_selected` with its id
-    (to hand it on, e.g. to a step console).
+    Scores follows the runs of Run. Clicking a run's row hands it to Step (a StepConsole for
+    it, or for a new run of its scenario) and calls `on_run_selected` with its id.
 
     Args:
         client: the client every tab uses.
@@ -49,7 +50,10 @@ class Explorer(w.VBox):
         self.picker = ScenarioPicker(client, on_select=self._selected, page_size=page_size)
         self.launcher = RunLauncher(client, agents=agents)
         self.scoreboard = Scoreboard(client, tracker=self.launcher.model.tracker)
-        self.tabs = w.Tab(children=[self.browser, self.picker, self.launcher, self.scoreboard])
+        self.step_tab = StepTab(client)
+        self.tabs = w.Tab(
+            children=[self.browser, self.picker, self.launcher, self.scoreboard, self.step_tab]
+        )
         self.tabs.titles = TABS
         note = f" · {client.server_note}" if client.server_note else ""
         self.header = w.HTML(
@@ -92,8 +96,10 @@ class Explorer(w.VBox):
             ),
             None,
         )
-        if row is not None and row.run_id and self.on_run_selected is not None:
-            self.on_run_selected(row.run_id)
+        if row is not None and row.run_id:
+            self.step_tab.choose(row.run_id, row.scenario_id, f"({row.scenario_name}, {row.state})")
+            if self.on_run_selected is not None:
+                self.on_run_selected(row.run_id)
 
     def __repr__(self) -> str:
         return f"<Explorer {self.client.base_url}>"

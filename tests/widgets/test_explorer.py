@@ -17,7 +17,7 @@ async def test_open_a_benchmark_then_pick_scenarios_for_the_launcher(
 ) -> None:
     app = Explorer(client)
     await app.wait_idle()
-    assert app.tabs.titles == ("Benchmarks", "Scenarios", "Run", "Scores")
+    assert app.tabs.titles == ("Benchmarks", "Scenarios", "Run", "Scores", "Step")
     humaneval = next(r for r in app.browser.table.rows if r["cells"][0] == "humaneval")
     app.browser.table.active = humaneval["id"]
     app.browser.open_button.click()
