@@ -9,6 +9,7 @@ console at once and open the run in the background).
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -174,6 +175,11 @@ class StepConsole(WidgetBase):
         self.problem.value = "<b>Problem</b>" + _markdown(self.model.problem_statement)
         self.path.value = self.model.directory
         self.refresh()
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # a script without a loop: List works once there is one
+        self.actions.start("listing the working directory", self._list, controls=self._controls)
 
     # -- the view ------------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ scripted agent and a person through the widget's buttons, headless (no kernel)."
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,8 @@ async def test_step_a_scripted_agent_take_over_score_and_finish(
     stepper = await Stepper.start(client, await scenario_id(client), agent, mode="manual")
     console = StepConsole(stepper)
     try:
+        await console.wait_idle()  # it lists the working directory on its own
+        assert "src/" in console.entries.options
         assert "cachetools" in console.problem.value.lower()
         assert console.approve_button.disabled  # nothing proposed yet
         console.preview_button.click()  # the curve's first point: failing
@@ -53,6 +57,16 @@ async def test_step_a_scripted_agent_take_over_score_and_finish(
         console.reject_button.click()
         await console.wait_idle()
         assert len(stepper.steps) == 2
+        console.propose_button.click()
+        await console.wait_idle()
+        assert console.proposal.value == "echo four"
+        console.skip_button.click()
+        await console.wait_idle()
+        assert len(stepper.steps) == 2
+        assert "skipped" in console.thought.value
+        console.propose_button.click()
+        await console.wait_idle()
+        assert "the agent is done" in console.thought.value
         assert console.approve_button.disabled
         assert not console.propose_button.disabled
 
@@ -109,6 +123,34 @@ async def test_step_a_scripted_agent_take_over_score_and_finish(
         await console.wait_idle()
         assert console.status.state == "idle"
         assert "still-usable" in console.output.value
+
+        # A long output shows its end; Show all reads the whole of it from the devbox.
+        console.command.value = "seq 1 3000"
+        console.run_button.click()
+        await console.wait_idle()
+        assert "last 4000 characters" in console.output.value
+        assert "\n1\n" not in console.output.value
+        assert not console.show_all_button.disabled
+        console.show_all_button.click()
+        await console.wait_idle()
+        assert "stdout:\n1\n2\n" in console.output.value
+        assert "3000" in console.output.value
+        assert console.show_all_button.disabled
+
+        # Cancel stops a running step; the console goes on.
+        console.command.value = "sleep 60"
+        console.run_button.click()
+        await asyncio.sleep(0)  # one loop turn: the step task starts and sends its command
+        assert console.busy
+        assert console.cancel_button.disabled is False
+        console.cancel_button.click()
+        await console.wait_idle()
+        assert "cancelled" in console.status.text
+        events = [json.loads(line) for line in stepper.trajectory_path.read_text().splitlines()]
+        assert [e["action"]["command"] for e in events if e.get("event") == "interrupted"] == [
+            "sleep 60"
+        ]
+        assert not console.run_button.disabled
 
         # Preview: a second point, at 1.0. Score: the step buttons go off, Complete stays.
         console.preview_button.click()
