@@ -14,7 +14,7 @@ import runloop_nb
 from runloop_nb.client import RunloopClient
 from runloop_nb.errors import APIError, StepperError
 from runloop_nb.local import ServerInfo
-from runloop_nb.stepping import ScriptedAgent, Stepper
+from runloop_nb.stepping import Action, ScriptedAgent, Stepper
 from runloop_nb.widgets import StepConsole
 
 
@@ -212,3 +212,28 @@ async def test_step_opens_a_new_run_by_scenario_name_and_binds_to_a_run_id(
     assert "No scenario has the id or name" in unknown.status.text
     with pytest.raises(ValueError, match="mode"):
         runloop_nb.step("x", client=client, mode="fast")  # type: ignore[arg-type]
+
+
+async def test_a_proposed_file_write_is_edited_as_contents(
+    client: RunloopClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    agent = ScriptedAgent([Action.write("notes.txt", "draft\n", "keep notes")])
+    stepper = await Stepper.start(client, await scenario_id(client), agent)
+    console = StepConsole(stepper)
+    try:
+        await console.wait_idle()
+        console.propose_button.click()
+        await console.wait_idle()
+        assert "write notes.txt" in console.thought.value
+        assert "keep notes" in console.thought.value
+        assert console.proposal.value == "draft\n"
+        console.proposal.value = "final\n"
+        console.edit_button.click()
+        await console.wait_idle()
+        step = stepper.steps[0]
+        assert step.action == Action.write("notes.txt", "final\n", "keep notes")
+        assert step.edited_from == Action.write("notes.txt", "draft\n", "keep notes")
+        assert "+final" in console.diff.value
+    finally:
+        await stepper.cancel()
