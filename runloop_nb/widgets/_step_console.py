@@ -85,6 +85,11 @@ class StepConsole(WidgetBase):
         self.score_button = w.Button(description="Score", button_style="primary")
         self.complete_button = w.Button(description="Complete")
         self.cancel_button = w.Button(description="Cancel", tooltip="cancel the running work")
+        self.fork_button = w.Button(
+            description="Fork here", tooltip="a new run replaying steps 1..selected, by hand"
+        )
+        self.fork: StepConsole | None = None  # the console of the last fork
+        self.fork_box = w.VBox()
         self.figure = go.FigureWidget(
             data=[go.Scatter(x=[], y=[], mode="lines+markers", name="preview")],
             layout={
@@ -136,6 +141,7 @@ class StepConsole(WidgetBase):
         a.on_click(self.score_button, "scoring", self._score, controls=controls)
         a.on_click(self.complete_button, "completing the run", self._complete, controls=controls)
         self.cancel_button.on_click(lambda _b: self.actions.cancel())
+        self.fork_button.on_click(lambda _b: self.fork_at())
         self.steps.observe(self._step_selected, names="value")
         self.entries.observe(self._entry_selected, names="value")
 
@@ -149,7 +155,8 @@ class StepConsole(WidgetBase):
         human = w.VBox([w.HTML("<b>Your step</b>"), row([self.command, self.run_button])])
         steps = w.VBox([
             w.HTML("<b>Steps</b>"), self.steps, w.HTML("<b>Diff of the selected step</b>"),
-            self.diff, w.HTML("<b>Output</b>"), self.output, self.show_all_button,
+            self.diff, w.HTML("<b>Output</b>"), self.output,
+            row([self.show_all_button, self.fork_button]),
         ])  # fmt: skip
         files = w.VBox([
             w.HTML("<b>Files</b>"), row([self.path, self.list_button]), self.entries,
@@ -160,6 +167,7 @@ class StepConsole(WidgetBase):
         return [
             self.header, self.status, self.problem, proposal, human,
             row([steps, files], layout=w.Layout(width="100%")), scores, self.figure,
+            self.fork_box,
         ]  # fmt: skip
 
     async def _open(self, opener: Opener) -> None:
@@ -240,6 +248,24 @@ class StepConsole(WidgetBase):
         self.list_button.disabled = not ready
         self.show_all_button.disabled = m is None or m.output is None or not m.output.cut
         self.complete_button.disabled = m is None or m.ended
+        self.fork_button.disabled = m is None or m.selected is None
+
+    def fork_at(self) -> StepConsole:
+        """Open a console on a fork of this run at the selected step (`fork()`: a new run of the
+        scenario replays steps 1..selected, then you go on by hand); it shows below."""
+        m = self._session()
+        if m.selected is None:
+            raise StepperError("Select the step to fork at first.")
+        stepper, at_step = m.stepper, m.selected
+
+        async def open_fork() -> Stepper:
+            from runloop_nb.stepping import fork
+
+            return await fork(stepper.client, stepper, at_step, None, mode="manual")
+
+        self.fork = StepConsole(open_fork)
+        self.fork_box.children = [w.HTML(f"<b>Fork at step {at_step}</b>"), self.fork]
+        return self.fork
 
     # -- callbacks -----------------------------------------------------------------------------
 

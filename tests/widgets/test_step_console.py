@@ -171,9 +171,27 @@ async def test_step_a_scripted_agent_take_over_score_and_finish(
         assert run.state == "completed"
         assert run.scoring_contract_result is not None
         assert run.scoring_contract_result.score == 1.0
+
+        # Fork at step 2: a new run replays steps 1-2 (not the fix); go on by hand there.
+        console.steps.value = 2
+        assert not console.fork_button.disabled
+        console.fork_button.click()
+        forked = console.fork
+        assert forked is not None
+        assert console.fork_box.children[-1] is forked
+        await forked.wait_idle()
+        assert forked.model is not None
+        assert [s.replayed_from for s in forked.model.steps] == [1, 2]
+        assert forked.model.stepper.run_view.id != stepper.run_view.id
+        forked.command.value = "git diff --stat"
+        forked.run_button.click()
+        await forked.wait_idle()
+        assert [s.who for s in forked.model.steps] == ["agent", "agent", "human"]
     finally:
         if not stepper.finished:
             await stepper.cancel()
+        if console.fork is not None and console.fork.model is not None:
+            await console.fork.model.stepper.cancel()
 
 
 async def test_step_opens_a_new_run_by_scenario_name_and_binds_to_a_run_id(
