@@ -125,25 +125,44 @@ class StepConsole(WidgetBase):
         ]  # fmt: skip
 
     def _wire(self) -> None:
-        a, controls = self.actions, self._controls
-        a.on_click(self.propose_button, "asking the agent", self._propose, controls=controls)
-        a.on_click(self.approve_button, "running the proposal", self._approve, controls=controls)
-        a.on_click(self.edit_button, "running the edited proposal", self._edit,
-                   controls=controls)  # fmt: skip
-        a.on_click(self.skip_button, "skipping", self._skip, controls=controls)
-        a.on_click(self.reject_button, "rejecting", self._reject, controls=controls)
-        a.on_click(self.run_button, "running your command", self._run, controls=controls)
-        a.on_click(self.show_all_button, "reading the whole output", self._show_all,
-                   controls=controls)  # fmt: skip
-        a.on_click(self.list_button, "listing", self._list, controls=controls)
-        a.on_click(self.save_button, "saving the file", self._save, controls=controls)
-        a.on_click(self.preview_button, "previewing the score", self._preview, controls=controls)
-        a.on_click(self.score_button, "scoring", self._score, controls=controls)
-        a.on_click(self.complete_button, "completing the run", self._complete, controls=controls)
+        on = self._on
+        on(self.propose_button, "asking the agent", lambda m: m.propose())
+        on(self.approve_button, "running the proposal", lambda m: m.approve())
+        on(self.edit_button, "running the edited proposal", lambda m: m.edit(self.proposal.value))
+        on(self.skip_button, "skipping", lambda m: m.skip())
+        on(self.reject_button, "rejecting", lambda m: m.reject(self.reject_message.value),
+           clear=self.reject_message)  # fmt: skip
+        on(self.run_button, "running your command", lambda m: m.run(self.command.value),
+           clear=self.command)  # fmt: skip
+        on(self.show_all_button, "reading the whole output", lambda m: m.show_all())
+        on(self.list_button, "listing", lambda m: m.list_dir(self.path.value))
+        on(self.save_button, "saving the file", lambda m: m.save_file(self.file_text.value))
+        on(self.preview_button, "previewing the score", lambda m: m.preview())
+        on(self.score_button, "scoring", lambda m: m.score())
+        on(self.complete_button, "completing the run", lambda m: m.complete())
         self.cancel_button.on_click(lambda _b: self.actions.cancel())
         self.fork_button.on_click(lambda _b: self.fork_at())
         self.steps.observe(self._step_selected, names="value")
         self.entries.observe(self._entry_selected, names="value")
+
+    def _on(
+        self,
+        button: w.Button,
+        label: str,
+        call: Callable[[StepSession], Awaitable[Any]],
+        *,
+        clear: w.Text | None = None,
+    ) -> None:
+        """`button` runs `call(model)` through the widget base, then redraws (and empties
+        `clear`, the text it used, once it worked)."""
+
+        async def work() -> None:
+            await call(self._session())
+            if clear is not None:
+                clear.value = ""
+            self.refresh()
+
+        self.actions.on_click(button, label, work, controls=self._controls)
 
     def _layout(self) -> list[w.Widget]:
         row = w.HBox
@@ -187,7 +206,8 @@ class StepConsole(WidgetBase):
             asyncio.get_running_loop()
         except RuntimeError:
             return  # a script without a loop: List works once there is one
-        self.actions.start("listing the working directory", self._list, controls=self._controls)
+        self.actions.start("listing the working directory", lambda: self._enter("."),
+                           controls=self._controls)  # fmt: skip
 
     # -- the view ------------------------------------------------------------------------------
 
@@ -268,56 +288,6 @@ class StepConsole(WidgetBase):
         return self.fork
 
     # -- callbacks -----------------------------------------------------------------------------
-
-    async def _propose(self) -> None:
-        await self._session().propose()
-        self.refresh()
-
-    async def _approve(self) -> None:
-        await self._session().approve()
-        self.refresh()
-
-    async def _edit(self) -> None:
-        await self._session().edit(self.proposal.value)
-        self.refresh()
-
-    async def _skip(self) -> None:
-        await self._session().skip()
-        self.refresh()
-
-    async def _reject(self) -> None:
-        await self._session().reject(self.reject_message.value)
-        self.reject_message.value = ""
-        self.refresh()
-
-    async def _run(self) -> None:
-        await self._session().run(self.command.value)
-        self.command.value = ""
-        self.refresh()
-
-    async def _show_all(self) -> None:
-        await self._session().show_all()
-        self.refresh()
-
-    async def _list(self) -> None:
-        await self._session().list_dir(self.path.value)
-        self.refresh()
-
-    async def _save(self) -> None:
-        await self._session().save_file(self.file_text.value)
-        self.refresh()
-
-    async def _preview(self) -> None:
-        await self._session().preview()
-        self.refresh()
-
-    async def _score(self) -> None:
-        await self._session().score()
-        self.refresh()
-
-    async def _complete(self) -> None:
-        await self._session().complete()
-        self.refresh()
 
     def _step_selected(self, change: Mapping[str, Any]) -> None:
         if self.model is not None:
