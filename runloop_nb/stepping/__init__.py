@@ -4,7 +4,8 @@
   (`async next_action(observation) -> Action | None`); `WholeRunAgent` runs a step agent as an
   `Agent`.
 - Built in: `ReferenceAgent` (both protocols), `MutantAgent`, `ScriptedAgent`, `ReplayAgent`,
-  `ChatAgent` (an OpenAI-compatible chat model over httpx).
+  `ChatAgent` (an OpenAI-compatible chat model over httpx),
+  `MiniSweAgent` (a mini-swe-agent model, imported lazily).
 - `Stepper`: one scenario run, one step at a time (propose, approve/edit/skip/reject, a person's
   steps, per-step file diffs, score previews, score, complete), written to a JSONL trajectory
   (`load_trajectory`, `Trajectory.to_atif()`); `fork(client, source, at_step, agent)`.
@@ -17,6 +18,7 @@ from runloop_nb.stepping._agents import ReplayAgent, ScriptedAgent, WholeRunAgen
 from runloop_nb.stepping._chat import ChatAgent
 from runloop_nb.stepping._diff import FileChange
 from runloop_nb.stepping._fork import fork
+from runloop_nb.stepping._miniswe import MiniSweAgent
 from runloop_nb.stepping._mutant import MutantAgent, Mutation
 from runloop_nb.stepping._preview import FunctionPreview, ScorePreview
 from runloop_nb.stepping._protocol import Action, Observation, StepAgent
@@ -32,6 +34,7 @@ __all__ = [
     "ChatAgent",
     "FileChange",
     "FunctionPreview",
+    "MiniSweAgent",
     "MutantAgent",
     "Mutation",
     "Observation",
