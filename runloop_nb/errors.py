@@ -48,6 +48,7 @@ __all__ = [
     "InternalServerError",
     "InvalidStateError",
     "LocalServerError",
+    "ModelError",
     "NotFoundError",
     "PermissionDeniedError",
     "PollingTimeoutError",
@@ -344,6 +345,11 @@ class DirectoryUploadError(RunloopNBError):
 
 class StepperError(RunloopNBError):
     """A Stepper cannot do what was asked (no proposal to approve, the run has ended, ...)."""
+
+
+class ModelError(RunloopNBError):
+    """A chat model endpoint (an OpenAI-compatible server a `ChatAgent` talks to) failed; the
+    message says what to check (the key, the base URL, the model name)."""
 
 
 class ReplayMismatchError(StepperError):
