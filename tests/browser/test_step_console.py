@@ -1,5 +1,5 @@
 """The StepConsole in a real JupyterLab and Chromium: a scripted agent on the failing cachetools
-repo-bugfix scenario -- approve a step, edit one, fix the bug by hand, see its diff, preview the
+repo-bugfix scenario -- approve two steps, edit one, fix the bug by hand, see its diff, preview the
 score, score -- and the server says the run is scored 1.0.
 
 The notebook is written into Lab's root through Lab's contents API. Every wait is on a condition
@@ -26,7 +26,7 @@ NOTEBOOK = "step_console_test.ipynb"
 CELL = f"""import runloop_nb
 from runloop_nb.stepping import ScriptedAgent
 
-agent = ScriptedAgent(["cd src && ls", "ls cachetools", "echo never"])
+agent = ScriptedAgent(["cd src && ls", "pwd", "ls cachetools", "echo never"])
 console = runloop_nb.step({SCENARIO!r}, agent)
 console"""
 KERNEL_IDLE = """() => {
@@ -107,28 +107,36 @@ def test_approve_edit_fix_by_hand_preview_and_score(lab: Lab, browser: Browser) 
         expect(steps.nth(0)).to_have_text(_option("1. agent: cd src && ls"))
         expect(console.locator("pre.rnb-output")).to_contain_text("cachetools")
 
-        # Edit the second, then run it.
+        # Approve the second: the working directory carried over from step 1.
+        _button(console, "Propose").click()
+        expect(proposal).to_have_value("pwd")
+        _button(console, "Approve").click()
+        expect(steps).to_have_count(2)
+        expect(steps.nth(1)).to_have_text(_option("2. agent: pwd"))
+        expect(console.locator("pre.rnb-output")).to_contain_text("/src")
+
+        # Edit the third, then run it.
         _button(console, "Propose").click()
         expect(proposal).to_have_value("ls cachetools")
         proposal.fill("ls cachetools > listing.txt")
         _button(console, "Run edited").click()
-        expect(steps.nth(1)).to_have_text(_option("2. agent (edited): ls cachetools > listing.txt"))
+        expect(steps.nth(2)).to_have_text(_option("3. agent (edited): ls cachetools > listing.txt"))
         expect(diff).to_contain_text("src/listing.txt")
 
         # Fix the bug by hand; its diff shows the change.
         console.locator(".rnb-command input").fill(f"cd .. && {SED}")
         _button(console, "Run").click()
-        expect(steps.nth(2)).to_have_text(_option("3. human: cd .."))
+        expect(steps.nth(3)).to_have_text(_option("4. human: cd .."))
         expect(diff).to_contain_text(f"+            {FIX}")
         page.screenshot(path=ARTIFACTS / "step_console_diff.png")
 
-        # Jump back to step 2: its diff again.
-        console.locator(".rnb-steps select").select_option(value=None, index=1)
+        # Jump back to step 3: its diff again.
+        console.locator(".rnb-steps select").select_option(value=None, index=2)
         expect(diff).to_contain_text("src/listing.txt")
 
         # Preview, then score.
         _button(console, "Preview score").click()
-        expect(console.get_by_text("preview after step 3: score 1.0")).to_be_visible()
+        expect(console.get_by_text("preview after step 4: score 1.0")).to_be_visible()
         _button(console, "Score").click()
         expect(console.get_by_text("scored: 1.0")).to_be_visible(timeout=120_000)
         expect(_button(console, "Score")).to_be_disabled()
