@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import os
 import shutil
 import statistics
 import tempfile
@@ -16,11 +18,18 @@ from runloop_nb.local import ensure_server, stop_server
 @contextlib.asynccontextmanager
 async def local_client() -> AsyncIterator[RunloopClient]:
     """A client of a freshly started local server (its own RUNLOOP_NB_HOME, removed after)."""
+    async with local_server() as (client, _pid):
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def local_server() -> AsyncIterator[tuple[RunloopClient, int]]:
+    """A client of a freshly started local server and the server's pid (for CPU accounting)."""
     home = _data_dir()
     try:
         info = ensure_server(home, timeout=60.0)
         async with RunloopClient(api_key=info.token, base_url=info.url) as client:
-            yield client
+            yield client, info.pid
     finally:
         stop_server(home)
         shutil.rmtree(home, ignore_errors=True)
@@ -59,3 +68,47 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
 def median(samples: Sequence[float]) -> float:
     """The median of the samples."""
     return statistics.median(samples)
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One line of the `make bench` table: our figure, the peer measured in the same run."""
+
+    figure: str
+    ours: float
+    unit: str
+    peer: float | None = None
+    peer_name: str = ""
+    target: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.peer else self.ours / self.peer
+
+    def as_dict(self) -> dict[str, object]:
+        return {**dataclasses.asdict(self), "ratio": self.ratio}
+
+    def cells(self) -> list[str]:
+        peer = "" if self.peer is None else f"{self.peer:.2f} {self.unit} ({self.peer_name})"
+        ratio = "" if self.ratio is None else f"{self.ratio:.2f}x"
+        return [self.figure, f"{self.ours:.2f} {self.unit}", peer, ratio, self.target]
+
+
+def markdown_table(rows: Sequence[Row]) -> str:
+    """The rows as one markdown table: figure | ours | peer | ratio | target."""
+    head = "| figure | ours | peer measured in the same run | ratio | target |"
+    lines = [head, "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of process `pid` and its reaped children (utime+stime+cutime+cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_tree_cpu_seconds() -> float:
+    """CPU seconds of this process plus its reaped children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system

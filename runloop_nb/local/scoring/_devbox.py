@@ -37,6 +37,8 @@ class DevboxSession:
         self.sandbox = sandbox
         self.scratch = f"{HOME}/.rl_scoring_{uuid.uuid4().hex[:12]}"
         self._replaced: list[tuple[str, bytes | None]] = []
+        #: Whether anything was written to the scratch dir (its random name cannot pre-exist).
+        self._scratch_used = False
 
     def scratch_path(self, name: str) -> str:
         """Absolute devbox path of a file in the private scoring directory."""
@@ -45,6 +47,7 @@ class DevboxSession:
     async def write_scratch(self, name: str, data: bytes, *, executable: bool = False) -> str:
         """Write a scorer file into the scoring directory; return its devbox path."""
         path = self.scratch_path(name)
+        self._scratch_used = True
         await self._write(path, data)
         if executable:
             await self.run(f"chmod 0755 {shell_path(path)}", timeout=60)
@@ -76,7 +79,8 @@ class DevboxSession:
         if not self.sandbox.alive():
             return
         await self.restore()
-        await self.run(f"rm -rf -- {shell_path(self.scratch)}", timeout=60)
+        if self._scratch_used:  # one exec fewer per score for scorers that stage no file
+            await self.run(f"rm -rf -- {shell_path(self.scratch)}", timeout=60)
 
     async def _missing_ancestor(self, directory: str) -> str | None:
         """The outermost directory of ``directory`` that does not exist yet, if any."""

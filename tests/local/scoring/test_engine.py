@@ -106,3 +106,21 @@ async def test_dead_devbox_is_an_infrastructure_error(devbox: Sandbox) -> None:
         await score_scenario(
             devbox, scenario(function("a", bash("echo 1"))), custom_scorers={}, run_context={}
         )
+
+
+async def test_a_scorer_that_stages_no_file_removes_no_scratch_dir(
+    devbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands: list[str] = []
+    real_exec = devbox.exec
+
+    async def recording_exec(execution_id: str, command: str, **kwargs: object) -> None:
+        commands.append(command)
+        await real_exec(execution_id, command, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(devbox, "exec", recording_exec)
+    contract = scenario(function("cmd", {"type": "command_scorer", "command": "true"}))
+    result = await score_scenario(devbox, contract, custom_scorers={}, run_context={})
+    assert result["score"] == 1.0
+    assert not [c for c in commands if ".rl_scoring_" in c]
+    assert any(c.endswith("true") for c in commands)
