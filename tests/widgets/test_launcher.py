@@ -115,7 +115,11 @@ async def test_no_reference_is_said_before_starting_and_nothing_is_sent(
     launcher = RunLauncher(counted)
     launcher.choose(benchmark, [bare])
     assert "cannot launch" in launcher.status.text
-    assert "no reference solution" in launcher.status.text
+    assert launcher.status.text == (
+        "cannot launch: 1 scenario(s) have no reference solution, so the reference agent "
+        f"cannot run them: {bare.name!r}. Deselect them or pick another agent; nothing was "
+        "started."
+    )
     before = requests.count()
     launcher.launch_button.click()
     assert not launcher.busy
