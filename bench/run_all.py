@@ -12,7 +12,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["import_time.py", "devbox_speed.py", "humaneval_gold.py", "analysis_frames.py"]
+SCRIPTS = [
+    "import_time.py",
+    "devbox_speed.py",
+    "humaneval_gold.py",
+    "analysis_frames.py",
+    "widget_paging.py",
+]
 
 
 def main() -> int:

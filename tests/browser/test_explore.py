@@ -13,23 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, Lab
+from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, KERNEL_IDLE, RUN_CELL, Lab
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.wire import ScenarioRunView
 
 pytestmark = pytest.mark.slow
-
-KERNEL_IDLE = """() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!k && k.status === 'idle';
-}"""
-RUN_CELL = """(index) => {
-  const nb = window.jupyterapp.shell.currentWidget.content;
-  nb.activeCellIndex = index;
-  window.jupyterapp.commands.execute('notebook:run-cell');
-}"""
 
 
 @pytest.fixture
