@@ -67,6 +67,7 @@ async def test_launch_two_with_the_reference_agent_and_see_both_scores(
     assert [r.score for r in tracker.rows.values()] == [1.0, 1.0]
     assert (launcher.progress.value, launcher.progress.max) == (2, 2)
     assert launcher.progress_label.value == "2/2 done"
+    assert launcher.progress.bar_style == "success"
     assert "completed 2" in launcher.counts.value
     assert launcher.status.text.startswith("done (benchmark run ")
     assert launcher.cancel_button.disabled
@@ -188,5 +189,6 @@ async def test_after_cancel_the_table_shows_the_final_states_not_running(
     assert queued.error == "cancelled before it started"
     assert [row["cells"][2] for row in launcher.table.rows] == ["canceled", "canceled"]
     assert launcher.progress_label.value == "2/2 done"
+    assert launcher.progress.bar_style == "warning"  # ended, but not a clean finish
     assert "canceled 2" in launcher.counts.value
     assert "running" not in launcher.counts.value
