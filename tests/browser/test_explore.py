@@ -112,10 +112,14 @@ def test_page_pick_launch_and_watch_the_scores(lab: Lab, browser: Browser) -> No
         bench_state, runs, devboxes = _on_server(lab)
         assert bench_state == "canceled"
         assert runs, "the cancelled launch started no scenario run"
-        assert {run.state for run in runs} == {"canceled"}
+        # Runs that finished before the click stay completed; every other one was cancelled.
+        states = [run.state for run in runs]
+        assert "canceled" in states
+        assert set(states) <= {"canceled", "completed"}
         assert set(devboxes) == {"shutdown"}
+        # The widget agrees: the cancelled runs plus the attempts that never started.
         shown = run_table.locator("td", has_text=re.compile(r"^canceled$"))
-        expect(shown).to_have_count(164)
+        expect(shown).to_have_count(states.count("canceled") + 164 - len(runs))
 
         expect(page.get_by_text("Loading widget...")).to_have_count(0)
     finally:
