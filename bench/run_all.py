@@ -24,6 +24,7 @@ import analysis_frames  # noqa: E402
 import devbox_speed  # noqa: E402
 import humaneval_gold  # noqa: E402
 import import_time  # noqa: E402
+import widget_paging  # noqa: E402
 from _harness import Row, markdown_table  # noqa: E402
 
 
@@ -38,6 +39,7 @@ def main() -> int:
     rows += asyncio.run(devbox_speed.bench_rows(5 if quick else 20, 10 if quick else 50))
     rows += asyncio.run(humaneval_gold.bench_rows(4))
     rows += asyncio.run(analysis_frames.bench_rows())
+    rows += widget_paging.bench_rows()
     machine = f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end"
     print(f"machine: {platform.platform()}, {machine}\n")
     print(markdown_table(rows))

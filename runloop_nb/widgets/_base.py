@@ -58,9 +58,8 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         host = urlsplit(exc.url).hostname if exc.url else None
         if host is None or host in _LOOPBACK:
             return (
-                "the server is not reachable",
-                "start it with `runloop-nb serve` (or call runloop_nb.connect() again), "
-                "then retry.",
+                "the server is not reachable: start it with `runloop-nb serve`",
+                "then retry (or call runloop_nb.connect() again, which starts it).",
             )
         return (
             f"the server at {host} is not reachable",

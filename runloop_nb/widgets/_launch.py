@@ -96,6 +96,12 @@ class Launch:
                 progress=False,  # the launcher draws its own progress
                 on_event=self.tracker.on_event,
             )
+        except asyncio.CancelledError:
+            # run_benchmark cancelled its runs on the server as it unwound; the watcher would
+            # have stopped with the last rows still 'running': read their final states once.
+            watcher.cancel()
+            await self.tracker.settle_cancelled(self.client)
+            raise
         finally:
             watcher.cancel()
         self.tracker.benchmark_run = self.outcome.benchmark_run

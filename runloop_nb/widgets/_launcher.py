@@ -192,7 +192,8 @@ class RunLauncher(WidgetBase):
         tracker = self.model.tracker
         self.progress.max = max(1, tracker.total)
         self.progress.value = tracker.ended
-        self.progress.bar_style = "success" if tracker.done else "info"
+        clean = all(row.state in ("completed", "scored") for row in tracker.rows.values())
+        self.progress.bar_style = ("success" if clean else "warning") if tracker.done else "info"
         self.progress_label.value = f"{tracker.ended}/{tracker.total} done"
         self.counts.value = " · ".join(
             f"<span style='color:{_STATE_COLOURS.get(k, 'inherit')}'>{html.escape(k)} {v}</span>"

@@ -129,6 +129,15 @@ class RunTracker:
             return
         self._merge(seen)
 
+    async def settle_cancelled(self, client: RunloopClient) -> None:
+        """After a cancelled launch: read the started runs' final states from the server; the
+        attempts that never started are marked canceled."""
+        await self.refresh(client)
+        for row in self.rows.values():
+            if row.run_id is None and not row.ended:
+                row.state, row.error = "canceled", "cancelled before it started"
+        self._changed()
+
     async def attach(self, client: RunloopClient, benchmark_run_id: str) -> BenchmarkRunView:
         """Rebuild the rows of a benchmark run from the server (after a kernel restart)."""
         bench = await client.api.benchmark_runs.retrieve(benchmark_run_id)

@@ -6,25 +6,19 @@ sleep. Screenshots go to test-artifacts/ (gitignored) for a human to look at aft
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, Lab
+from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, KERNEL_IDLE, RUN_CELL, Lab
+
+from runloop_nb.client import RunloopClient
+from runloop_nb.wire import ScenarioRunView
 
 pytestmark = pytest.mark.slow
-
-KERNEL_IDLE = """() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!k && k.status === 'idle';
-}"""
-RUN_CELL = """(index) => {
-  const nb = window.jupyterapp.shell.currentWidget.content;
-  nb.activeCellIndex = index;
-  window.jupyterapp.commands.execute('notebook:run-cell');
-}"""
 
 
 @pytest.fixture
@@ -92,7 +86,60 @@ def test_page_pick_launch_and_watch_the_scores(lab: Lab, browser: Browser) -> No
         expect(scores).to_have_count(2)
         page.screenshot(path=ARTIFACTS / "browser_scores.png")
 
+        # A second launch that cannot end before the click: all 164 humaneval scenarios.
+        _tab(page, "Benchmarks")
+        table.locator("tr", has_text="humaneval").first.click()
+        _button(page, "Open scenarios").click()
+        _button(page, "select all 164").click()
+        _tab(page, "Run")
+        expect(page.get_by_text(re.compile(r"164 scenario\(s\) of humaneval"))).to_be_visible()
+        page.get_by_placeholder("run name (optional)").fill(CANCELLED_RUN)
+        _button(page, "Launch").click()
+        counts = page.locator(".widget-html").filter(
+            has_text=re.compile(r"queued \d+ · running \d+")
+        )
+        expect(counts.filter(visible=True)).to_be_visible()
+        _button(page, "Cancel").click()
+        # The widget shows the final states: every row ended, none left 'running'.
+        expect(page.get_by_text("164/164 done")).to_be_visible()
+        status = page.get_by_text("running 164 scenario run(s): cancelled")
+        expect(status.filter(visible=True)).to_be_visible()
+        run_table = page.locator(".rnb-table").filter(visible=True)
+        expect(run_table.locator("td", has_text=re.compile(r"^running$"))).to_have_count(0)
+        page.screenshot(path=ARTIFACTS / "browser_cancelled.png")
+
+        # What the server says, asked by a client of its own.
+        bench_state, runs, devboxes = _on_server(lab)
+        assert bench_state == "canceled"
+        assert runs, "the cancelled launch started no scenario run"
+        # Runs that finished before the click stay completed; every other one was cancelled.
+        states = [run.state for run in runs]
+        assert "canceled" in states
+        assert set(states) <= {"canceled", "completed"}
+        assert set(devboxes) == {"shutdown"}
+        # The widget agrees: the cancelled runs plus the attempts that never started.
+        shown = run_table.locator("td", has_text=re.compile(r"^canceled$"))
+        expect(shown).to_have_count(states.count("canceled") + 164 - len(runs))
+
         expect(page.get_by_text("Loading widget...")).to_have_count(0)
     finally:
         page.screenshot(path=ARTIFACTS / "browser_last.png")
     assert errors == []
+
+
+CANCELLED_RUN = "browser-cancel"
+
+
+def _on_server(lab: Lab) -> tuple[str, list[ScenarioRunView], list[str]]:
+    """(benchmark run state, its scenario runs, their devboxes' statuses) of the cancel."""
+
+    async def ask() -> tuple[str, list[ScenarioRunView], list[str]]:
+        async with RunloopClient(api_key=lab.server.token, base_url=lab.server.url) as client:
+            [bench] = [b async for b in client.api.benchmark_runs.list(name=CANCELLED_RUN)]
+            runs = [r async for r in client.api.benchmark_runs.list_scenario_runs(bench.id)]
+            boxes = [(await client.api.devboxes.retrieve(r.devbox_id)).status for r in runs]
+            return bench.state, runs, boxes
+
+    # Playwright's sync API owns this thread's loop; the client gets a thread (and loop) of its own.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, ask()).result()

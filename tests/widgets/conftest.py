@@ -8,6 +8,7 @@ tasks are raised by `wait_idle()`.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -60,3 +61,11 @@ async def counted(
     http = httpx.AsyncClient(event_hooks={"request": [requests.hook]})
     async with http, RunloopClient(api_key=info.token, base_url=info.url, http_client=http) as made:
         yield made
+
+
+def closed_port_url() -> str:
+    """The URL of a port on 127.0.0.1 that was free a moment ago and that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -12,6 +12,8 @@ from runloop_nb.client import RunloopClient
 from runloop_nb.errors import APIConnectionError, NotFoundError
 from runloop_nb.widgets import Actions, StatusLine, WidgetBase, describe_error
 
+from .conftest import closed_port_url
+
 
 class Panel(WidgetBase):
     """The smallest widget: a button that reads one benchmark from the real server."""
@@ -140,15 +142,15 @@ def test_without_a_running_loop_the_widget_says_so() -> None:
 def test_an_unreachable_local_server_says_how_to_start_it() -> None:
     exc = APIConnectionError("refused", method="GET", url="http://127.0.0.1:9/v1/benchmarks")
     what, todo = describe_error(exc)
-    assert what == "the server is not reachable"
-    assert todo.startswith("start it with `runloop-nb serve`")
+    assert what == "the server is not reachable: start it with `runloop-nb serve`"
+    assert todo.startswith("then retry")
     remote = APIConnectionError("refused", method="GET", url="https://api.example.com/v1/x")
     assert describe_error(remote)[0] == "the server at api.example.com is not reachable"
 
 
 async def test_an_unreachable_server_reads_well_in_the_widget() -> None:
     # A port nothing listens on: the real connection error, through the real client.
-    async with RunloopClient(api_key="k", base_url="http://127.0.0.1:9", max_retries=0) as dead:
+    async with RunloopClient(api_key="k", base_url=closed_port_url(), max_retries=0) as dead:
         actions = Actions(StatusLine())
 
         async def load() -> None:
@@ -158,5 +160,5 @@ async def test_an_unreachable_server_reads_well_in_the_widget() -> None:
         with pytest.raises(APIConnectionError):
             await actions.wait_idle()
     assert actions.status.text.startswith(
-        "loading benchmarks failed: the server is not reachable; start it with `runloop-nb serve`"
+        "loading benchmarks failed: the server is not reachable: start it with `runloop-nb serve`;"
     )

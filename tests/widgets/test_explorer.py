@@ -8,8 +8,11 @@ import pytest
 
 import runloop_nb
 from runloop_nb.client import RunloopClient
+from runloop_nb.errors import APIConnectionError
 from runloop_nb.local import ServerInfo
 from runloop_nb.widgets import Explorer
+
+from .conftest import closed_port_url
 
 
 async def test_open_a_benchmark_then_pick_scenarios_for_the_launcher(
@@ -46,3 +49,21 @@ async def test_explore_connects_to_the_local_server_of_the_data_dir(
         assert info.url.rstrip("/") in app.header.value
     finally:
         await app.client.aclose()
+
+
+UNREACHABLE = "the server is not reachable: start it with `runloop-nb serve`"
+
+
+async def test_explore_on_an_unreachable_server_says_how_to_start_it() -> None:
+    async with RunloopClient(api_key="k", base_url=closed_port_url(), max_retries=0) as dead:
+        app = runloop_nb.explore(dead)
+        with pytest.raises(APIConnectionError):
+            await app.wait_idle()
+        assert app.browser.status.state == "error"
+        assert app.browser.status.text == (
+            f"loading benchmarks failed: {UNREACHABLE}; "
+            "then retry (or call runloop_nb.connect() again, which starts it)."
+        )
+        assert UNREACHABLE in app.browser.status.value  # what the browser shows
+        # The widget is alive: its controls are back for a retry.
+        assert not app.browser.search_button.disabled

@@ -67,6 +67,7 @@ async def test_launch_two_with_the_reference_agent_and_see_both_scores(
     assert [r.score for r in tracker.rows.values()] == [1.0, 1.0]
     assert (launcher.progress.value, launcher.progress.max) == (2, 2)
     assert launcher.progress_label.value == "2/2 done"
+    assert launcher.progress.bar_style == "success"
     assert "completed 2" in launcher.counts.value
     assert launcher.status.text.startswith("done (benchmark run ")
     assert launcher.cancel_button.disabled
@@ -115,7 +116,11 @@ async def test_no_reference_is_said_before_starting_and_nothing_is_sent(
     launcher = RunLauncher(counted)
     launcher.choose(benchmark, [bare])
     assert "cannot launch" in launcher.status.text
-    assert "no reference solution" in launcher.status.text
+    assert launcher.status.text == (
+        "cannot launch: 1 scenario(s) have no reference solution, so the reference agent "
+        f"cannot run them: {bare.name!r}. Deselect them or pick another agent; nothing was "
+        "started."
+    )
     before = requests.count()
     launcher.launch_button.click()
     assert not launcher.busy
@@ -159,3 +164,31 @@ async def test_scoreboard_load_reads_a_benchmark_run(client: RunloopClient) -> N
     await board.wait_idle()
     assert list(board.figure.data[0].y) == [1.0]
     assert [row["cells"][2] for row in board.table.rows] == ["completed"]
+
+
+async def test_after_cancel_the_table_shows_the_final_states_not_running(
+    client: RunloopClient,
+) -> None:
+    benchmark, scenarios = await smoke(client)
+    agent = StuckAgent()
+    # A long poll: only the refresh after the cancel can bring the final states in.
+    launcher = RunLauncher(client, agents={"stuck": agent}, poll_seconds=3600)
+    launcher.choose(benchmark, scenarios[:2])
+    launcher.agent.value = "stuck"
+    launcher.concurrency.value = 1
+    launcher.launch_button.click()
+    await agent.started.wait()
+    tracker = launcher.model.tracker
+    assert tracker.counts() == {"queued": 1, "running": 1}
+    launcher.cancel_button.click()
+    await launcher.wait_idle()
+    started, queued = tracker.rows.values()
+    assert started.run_id is not None
+    assert (await client.api.scenarios.runs.retrieve(started.run_id)).state == "canceled"
+    assert (started.state, queued.state, queued.run_id) == ("canceled", "canceled", None)
+    assert queued.error == "cancelled before it started"
+    assert [row["cells"][2] for row in launcher.table.rows] == ["canceled", "canceled"]
+    assert launcher.progress_label.value == "2/2 done"
+    assert launcher.progress.bar_style == "warning"  # ended, but not a clean finish
+    assert "canceled 2" in launcher.counts.value
+    assert "running" not in launcher.counts.value
