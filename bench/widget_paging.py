@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _harness import Row, local_client, percentile
 from playwright.sync_api import expect, sync_playwright
-from support.browser_lab import CHROME_ARGS, CHROMIUM, KERNEL_IDLE, RUN_CELL, running_lab
+from support.browser_lab import CHROME_ARGS, CHROMIUM, open_notebook, run_cell, running_lab
 
 from runloop_nb.audit import resolve_benchmark
 from runloop_nb.widgets import ScenarioPicker
@@ -57,10 +57,8 @@ def browser_flips() -> list[float]:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
-            page.goto(f"{lab.url}/lab/tree/01_explore_benchmarks.ipynb?token={lab.token}")
-            page.wait_for_selector(".jp-Notebook")
-            page.wait_for_function(KERNEL_IDLE)
-            page.evaluate(RUN_CELL, 1)
+            open_notebook(page, lab, "01_explore_benchmarks.ipynb")
+            run_cell(page, "01_explore_benchmarks.ipynb", 1)
             table = page.locator(".rnb-table").filter(visible=True)
             table.locator("tr", has_text="humaneval").click()
             page.locator("button.widget-button").filter(has_text="Open scenarios").filter(

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, KERNEL_IDLE, RUN_CELL, Lab
+from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, Lab, open_notebook, run_cell
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.wire import ScenarioRunView
@@ -50,10 +50,8 @@ def test_page_pick_launch_and_watch_the_scores(lab: Lab, browser: Browser) -> No
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_default_timeout(60_000)
     try:
-        page.goto(f"{lab.url}/lab/tree/01_explore_benchmarks.ipynb?token={lab.token}")
-        page.wait_for_selector(".jp-Notebook")
-        page.wait_for_function(KERNEL_IDLE)
-        page.evaluate(RUN_CELL, 1)  # app = runloop_nb.explore(); app
+        open_notebook(page, lab, "01_explore_benchmarks.ipynb")
+        run_cell(page, "01_explore_benchmarks.ipynb", 1)  # app = runloop_nb.explore(); app
 
         # Benchmarks: the first page is there; open humaneval and flip to its second page.
         table = page.locator(".rnb-table").filter(visible=True)
@@ -137,7 +135,9 @@ def _on_server(lab: Lab) -> tuple[str, list[ScenarioRunView], list[str]]:
         async with RunloopClient(api_key=lab.server.token, base_url=lab.server.url) as client:
             [bench] = [b async for b in client.api.benchmark_runs.list(name=CANCELLED_RUN)]
             runs = [r async for r in client.api.benchmark_runs.list_scenario_runs(bench.id)]
-            boxes = [(await client.api.devboxes.retrieve(r.devbox_id)).status for r in runs]
+            boxes: list[str] = [
+                (await client.api.devboxes.retrieve(r.devbox_id)).status for r in runs
+            ]
             return bench.state, runs, boxes
 
     # Playwright's sync API owns this thread's loop; the client gets a thread (and loop) of its own.

@@ -17,7 +17,7 @@ import httpx
 import nbformat
 import pytest
 from playwright.sync_api import Browser, Locator, expect, sync_playwright
-from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, Lab
+from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, Lab, open_notebook, run_cell
 from support.repo_bugfix import FIX, SCENARIO, SED
 
 pytestmark = pytest.mark.slow
@@ -29,16 +29,6 @@ from runloop_nb.stepping import ScriptedAgent
 agent = ScriptedAgent(["cd src && ls", "pwd", "ls cachetools", "echo never"])
 console = runloop_nb.step({SCENARIO!r}, agent)
 console"""
-KERNEL_IDLE = """() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!k && k.status === 'idle';
-}"""
-RUN_CELL = """(index) => {
-  const nb = window.jupyterapp.shell.currentWidget.content;
-  nb.activeCellIndex = index;
-  window.jupyterapp.commands.execute('notebook:run-cell');
-}"""
 
 
 @pytest.fixture
@@ -85,10 +75,8 @@ def test_approve_edit_fix_by_hand_preview_and_score(lab: Lab, browser: Browser) 
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_default_timeout(60_000)
     try:
-        page.goto(f"{lab.url}/lab/tree/{NOTEBOOK}?token={lab.token}")
-        page.wait_for_selector(".jp-Notebook")
-        page.wait_for_function(KERNEL_IDLE)
-        page.evaluate(RUN_CELL, 0)
+        open_notebook(page, lab, NOTEBOOK)
+        run_cell(page, NOTEBOOK, 0)
         console = page.locator(".rnb-step-console")
         expect(console.get_by_text(re.compile(r"step console · cachetools"))).to_be_visible(
             timeout=120_000

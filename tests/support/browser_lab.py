@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from playwright.sync_api import Page
 
 from runloop_nb.local import ServerInfo, ensure_server, stop_server
 
@@ -33,16 +34,37 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-KERNEL_IDLE = """() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!k && k.status === 'idle';
-}"""
-RUN_CELL = """(index) => {
-  const nb = window.jupyterapp.shell.currentWidget.content;
-  nb.activeCellIndex = index;
-  window.jupyterapp.commands.execute('notebook:run-cell');
-}"""
+# Lab restores the tabs of its last workspace, so the "current" widget can be a notebook an
+# earlier test opened: everything here finds the notebook panel by its path instead.
+_PANEL = """const panel = Array.from(window.jupyterapp.shell.widgets('main')).find(
+    (w) => w.context && w.context.path === path && w.content && w.sessionContext);"""
+_KERNEL_IDLE = f"""(path) => {{
+  if (!window.jupyterapp) return false;
+  {_PANEL}
+  const kernel = panel && panel.sessionContext.session && panel.sessionContext.session.kernel;
+  return !!kernel && kernel.status === 'idle' && window.jupyterapp.shell.currentWidget === panel;
+}}"""
+_RUN_CELL = f"""([path, index]) => {{
+  {_PANEL}
+  if (!panel || window.jupyterapp.shell.currentWidget !== panel) {{
+    throw new Error(path + ' is not the current tab');
+  }}
+  panel.content.activeCellIndex = index;
+  return window.jupyterapp.commands.execute('notebook:run-cell');
+}}"""
+
+
+def open_notebook(page: Page, lab: Lab, path: str) -> None:
+    """Open `path` in a workspace of its own (no tabs left over) and wait for its kernel to idle."""
+    workspace = f"{Path(path).stem}-{os.urandom(4).hex()}"
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?reset&token={lab.token}")
+    page.wait_for_selector(".jp-Notebook")
+    page.wait_for_function(_KERNEL_IDLE, arg=path)
+
+
+def run_cell(page: Page, path: str, index: int) -> None:
+    """Run cell `index` of the open notebook `path` (the way Shift+Enter on it would)."""
+    page.evaluate(_RUN_CELL, [path, index])
 
 
 @dataclass(frozen=True)
