@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support.browser_lab import CHROMIUM, Lab, running_lab
+from playwright.sync_api import Browser, sync_playwright
+from support.browser_lab import CHROME_ARGS, CHROMIUM, Lab, running_lab
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +21,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         )
     with running_lab(tmp_path_factory.mktemp("lab")) as running:
         yield running
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
+        yield launched
+        launched.close()

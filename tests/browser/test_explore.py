@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, Lab, open_notebook, run_cell
+from playwright.sync_api import Browser, Locator, Page, expect
+from support.browser_lab import ARTIFACTS, Lab, open_notebook, run_cell
 
 from runloop_nb.client import RunloopClient
 from runloop_nb.wire import ScenarioRunView
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
-        yield launched
-        launched.close()
 
 
 def _visible(page: Page, selector: str, text: str) -> Locator:

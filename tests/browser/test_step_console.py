@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import httpx
 import nbformat
 import pytest
-from playwright.sync_api import Browser, Locator, expect, sync_playwright
-from support.browser_lab import ARTIFACTS, CHROME_ARGS, CHROMIUM, Lab, open_notebook, run_cell
+from playwright.sync_api import Browser, Locator, expect
+from support.browser_lab import ARTIFACTS, Lab, open_notebook, run_cell
 from support.repo_bugfix import FIX, SCENARIO, SED
 
 pytestmark = pytest.mark.slow
@@ -29,14 +28,6 @@ from runloop_nb.stepping import ScriptedAgent
 agent = ScriptedAgent(["cd src && ls", "pwd", "ls cachetools", "echo never"])
 console = runloop_nb.step({SCENARIO!r}, agent)
 console"""
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
-        yield launched
-        launched.close()
 
 
 def _put_notebook(lab: Lab) -> None:
