@@ -72,14 +72,13 @@ class BwrapSandbox(AgentSandbox):
             argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-s", "-E"]
             argv += ["/run/agent/_agent.py", json.dumps(config)]
             return await asyncio.create_subprocess_exec(
-                *argv,
+                *self.launcher_argv(argv),
                 env={"PATH": SANE_PATH, "LANG": "C.UTF-8"},
                 stdin=subprocess.DEVNULL,
                 stdout=log_fd,
                 stderr=log_fd,
                 start_new_session=True,
                 pass_fds=[*fds, *passed],
-                preexec_fn=self.launcher_preexec(),
             )
         finally:
             for fd in [log_fd, *fds]:

@@ -54,7 +54,7 @@ class UnsandboxedSandbox(AgentSandbox):
         log_fd = self.launch_log_file()
         try:
             return await asyncio.create_subprocess_exec(
-                *argv,
+                *self.launcher_argv(argv),
                 cwd=home,
                 env={"PATH": SANE_PATH, "LANG": "C.UTF-8"},
                 stdin=subprocess.DEVNULL,
@@ -62,7 +62,6 @@ class UnsandboxedSandbox(AgentSandbox):
                 stderr=log_fd,
                 start_new_session=True,
                 pass_fds=[config["listen_fd"], config["exec_dir_fd"]],
-                preexec_fn=self.launcher_preexec(),
             )
         finally:
             os.close(log_fd)
