@@ -31,7 +31,10 @@ import socket
 import socketserver
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: typing costs the agent ~2 ms of start-up
+    from typing import Any
 
 if __package__:
     from runloop_nb.local.sandbox._agent_paths import kind_in_home, open_in_home, remove_in_home

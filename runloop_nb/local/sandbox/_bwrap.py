@@ -69,7 +69,7 @@ class BwrapSandbox(AgentSandbox):
         passed = [config["listen_fd"], config["exec_dir_fd"]]
         log_fd = self.launch_log_file()
         try:
-            argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-s", "-E"]
+            argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-S", "-s", "-E"]
             argv += ["/run/agent/_agent.py", json.dumps(config)]
             return await asyncio.create_subprocess_exec(
                 *self.launcher_argv(argv),

@@ -49,7 +49,7 @@ class UnsandboxedSandbox(AgentSandbox):
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
         agent = str(runtime().agent_dir / "_agent.py")
-        argv = [host_python(), "-B", "-s", "-E", agent, json.dumps(config)]
+        argv = [host_python(), "-B", "-S", "-s", "-E", agent, json.dumps(config)]
         _check_reachable(self.root, self.identity.uid if self.identity.switch else None)
         log_fd = self.launch_log_file()
         try:
