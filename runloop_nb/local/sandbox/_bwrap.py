@@ -17,10 +17,12 @@ import json
 import os
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from runloop_nb.local.sandbox._agent_procs import (
+    children,
     pids_of_uid,
     proc_table,
     signal_all,
@@ -120,7 +122,9 @@ class BwrapSandbox(AgentSandbox):
             # the namespace and the launcher reaps it and exits. Killing the launcher first
             # would leave the init a zombie until the host's init reaps it.
             launcher = process.pid
-            inits = {pid for pid, (ppid, _, _) in proc_table().items() if ppid == launcher}
+            inits = children(launcher)
+            if inits is None:
+                inits = [pid for pid, (ppid, _, _) in proc_table().items() if ppid == launcher]
             signal_all(inits, signal.SIGKILL)
             try:
                 await asyncio.wait_for(process.wait(), _LAUNCHER_EXIT_SECONDS)
@@ -129,8 +133,15 @@ class BwrapSandbox(AgentSandbox):
                     process.kill()  # its pid namespace dies with it (--die-with-parent)
         await process.wait()
         if self.identity.switch:  # the namespace teardown is asynchronous: make sure
-            uid = self.identity.uid
-            await asyncio.to_thread(stop_then_kill, lambda: pids_of_uid(uid))
+            await asyncio.to_thread(stop_then_kill, self._leftover_pids())
+
+    def _leftover_pids(self) -> Callable[[], set[int]]:
+        """What finds processes of this devbox that outlived its namespace: its pids cgroup
+        (cheap to read), else a scan of /proc for its uid."""
+        uid, cgroups = self.identity.uid, self.cgroups
+        if cgroups.members() is None:
+            return lambda: pids_of_uid(uid)
+        return lambda: cgroups.members() or set()
 
 
 def _root_links() -> list[str]:

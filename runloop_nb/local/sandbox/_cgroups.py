@@ -54,6 +54,17 @@ class DevboxCgroups:
     def controllers(self) -> list[str]:
         return [directory.parent.parent.name for directory in self.directories]
 
+    def members(self) -> set[int] | None:
+        """Every live process of the devbox (its pids group lists them all, and no process can
+        leave it unprivileged); None without that group."""
+        for directory in self.directories:
+            if directory.parent.parent.name == "pids":
+                try:
+                    return {int(pid) for pid in (directory / "cgroup.procs").read_text().split()}
+                except FileNotFoundError:  # removed: nothing is left in it
+                    return set()
+        return None
+
     @classmethod
     def create(cls, devbox_id: str, limits: Limits) -> DevboxCgroups:
         """Make and configure the groups; a controller that is missing or refuses is skipped."""
