@@ -37,9 +37,41 @@ ETC_ENTRIES = (
     "alternatives", "bash.bashrc", "ca-certificates", "debian_version", "environment",
     "host.conf", "inputrc", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias",
     "localtime", "login.defs", "magic", "magic.mime", "mime.types", "nsswitch.conf",
-    "os-release", "profile", "profile.d", "protocols", "python3", "python3.11", "python3.12",
+    "os-release", "profile.d", "protocols", "python3", "python3.11", "python3.12",
     "python3.13", "services", "ssl", "terminfo", "timezone",
 )  # fmt: skip
+#: Debian's /etc/profile, reading the uid from bash's EUID instead of running id(1) (the one
+#: process every login shell, so every command, started before doing anything).
+_PROFILE = """\
+# /etc/profile of a runloop_nb devbox: Debian's, without running id(1) under bash.
+if [ "${EUID:-$(id -u)}" -eq 0 ]; then
+  PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+else
+  PATH="/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games"
+fi
+export PATH
+
+if [ "${PS1-}" ]; then
+  if [ "${BASH-}" ] && [ "$BASH" != "/bin/sh" ]; then
+    if [ -f /etc/bash.bashrc ]; then
+      . /etc/bash.bashrc
+    fi
+  elif [ "${EUID:-$(id -u)}" -eq 0 ]; then
+    PS1='# '
+  else
+    PS1='$ '
+  fi
+fi
+
+if [ -d /etc/profile.d ]; then
+  for i in /etc/profile.d/*.sh; do
+    if [ -r "$i" ]; then
+      . "$i"
+    fi
+  done
+  unset i
+fi
+"""
 SYNTHETIC_ETC = {
     "passwd": "root:x:0:0:root:/root:/bin/bash\n"
     f"user:x:1000:1000:user:{HOME}:/bin/bash\n"
@@ -48,6 +80,7 @@ SYNTHETIC_ETC = {
     "hostname": "devbox\n",
     "hosts": "127.0.0.1\tlocalhost devbox\n::1\tlocalhost ip6-localhost ip6-loopback\n",
     "gitconfig": "[safe]\n\tdirectory = *\n",
+    "profile": _PROFILE,
 }
 _LAUNCHER_EXIT_SECONDS = 2.0
 _ROOT_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
