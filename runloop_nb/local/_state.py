@@ -133,7 +133,11 @@ class _Spawner:
             log.error("background task %s crashed", task.get_name(), exc_info=task.exception())
 
 
-def get_state(request: Request) -> ServerState:
-    """FastAPI dependency: the ``ServerState`` the app was created with."""
+async def get_state(request: Request) -> ServerState:
+    """FastAPI dependency: the ``ServerState`` the app was created with.
+
+    ``async`` (as every dependency here) although it awaits nothing: FastAPI runs a plain
+    ``def`` dependency in its thread pool, a thread hop on every request for nothing.
+    """
     state: ServerState = request.app.state.server
     return state
