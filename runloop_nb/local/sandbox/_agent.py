@@ -61,13 +61,24 @@ EXEC_MARKER = "RUNLOOP_NB_EXEC_ID"
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_DUMPABLE = 4
 _CHUNK = 1 << 16
-# bash applies these limits to the shell it then execs; errors mean "already lower". A login
-# shell for commands (as on Runloop); scorers get one that reads no profile or rc file of the
-# agent-controlled home (they could otherwise `trap "exit 0" EXIT` every check into a pass).
+# /bin/sh (dash on Debian: half the start-up of bash) applies these limits to the bash it then
+# execs; errors mean "already lower". A bare ``ulimit -X n`` sets the soft and the hard limit in
+# both dash and bash (dash's ``-H -S`` would set only the soft one). A login shell for commands
+# (as on Runloop); scorers get one that reads no profile or rc file of the agent-controlled home
+# (they could otherwise `trap "exit 0" EXIT` every check into a pass).
 _WRAPPER = '{limits} exec /bin/bash -l -c "$1"'
 _PLAIN_WRAPPER = '{limits} exec /bin/bash --noprofile --norc -c "$1"'
 #: The whole environment of a scorer (besides the scorer's own variables): nothing from the home.
 _PLAIN_ENV = {"PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _ulimit(flag: str, value: int) -> str:
+    """``ulimit`` words for /bin/sh (dash, or bash in POSIX mode) from bash's units (KiB)."""
+    if flag == "u":  # processes: -u in bash, -p in dash
+        return f"{{ ulimit -u {value} || ulimit -p {value}; }} 2>/dev/null;"
+    if flag in ("c", "f"):  # 512-byte blocks in both shells' POSIX ulimit
+        value *= 2
+    return f"ulimit -{flag} {value} 2>/dev/null;"
 
 
 # ---- executions -----------------------------------------------------------------------------
@@ -156,7 +167,7 @@ class Agent:
         self.exec_root: int = config["exec_dir_fd"]
         self.env: dict[str, str] = config["env"]
         self.cap: int = config["output_cap"]
-        self.limits = "".join(f"ulimit -H -S -{k} {v} 2>/dev/null;" for k, v in config["ulimits"])
+        self.limits = "".join(_ulimit(k, v) for k, v in config["ulimits"])
         self._lock = threading.Lock()
         self._by_pid: dict[int, _Execution] = {}
         self._by_id: dict[str, _Execution] = {}
@@ -213,10 +224,10 @@ class Agent:
             for name in ("BASH_ENV", "ENV", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME"):
                 env.pop(name, None)
         wrapper = (_WRAPPER if login else _PLAIN_WRAPPER).format(limits=self.limits)
-        argv = ["/bin/bash", "-c", wrapper, "bash", request["command"]]
+        argv = ["/bin/sh", "-c", wrapper, "sh", request["command"]]
         with self._lock:  # the reaper must find the pid registered
             ex.pid = os.posix_spawn(
-                "/bin/bash",
+                "/bin/sh",
                 argv,
                 env,
                 file_actions=actions,

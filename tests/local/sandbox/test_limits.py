@@ -162,6 +162,21 @@ async def test_one_file_cannot_exceed_max_file_mb(sandbox: Sandbox) -> None:
     assert (sandbox.home / "big").stat().st_size == SMALL.max_file_mb * 1024 * 1024
 
 
+@pytest.mark.parametrize("login", [True, False])
+async def test_commands_get_hard_limits_they_cannot_raise(
+    make_sandbox: MakeSandbox, mode: SandboxMode, login: bool
+) -> None:
+    sandbox = await make_sandbox(mode, limits=Limits(memory_mb=512, max_file_mb=16))
+    probe = (
+        "ulimit -H -c; ulimit -H -v; ulimit -H -f; ulimit -H -u; ulimit -S -u; ulimit -v unlimited"
+    )
+    await sandbox.exec("probe", probe, login=login)
+    assert await sandbox.wait("probe", 20) != 0  # raising the hard limit is refused
+    lines = outputs(sandbox, "probe")[0].decode().split()
+    nproc = str(Limits().max_processes) if _nproc_limited(sandbox) else lines[3]
+    assert lines == ["0", str(512 * 1024), str(16 * 1024), nproc, nproc]  # bash shows KiB
+
+
 def _nproc_limited(sandbox: Sandbox) -> bool:
     return sandbox.mode == "bwrap" or agent_sandbox(sandbox).identity.switch
 
