@@ -3,7 +3,6 @@ as a whole-run agent (`run`) or as one step (`next_action`)."""
 
 from __future__ import annotations
 
-import base64
 import shlex
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
     from runloop_nb.wire import ScenarioView
 
 # A command is one argv string of the devbox shell; Linux caps one argument at 128 KiB, so
-# longer scripts are uploaded as a file instead of inlined.
+# longer commands (the quoted script) upload the script as a file instead.
 _INLINE_LIMIT = 64 * 1024
 _UPLOAD_NAME = ".runloop_nb_reference.sh"
 _TAIL_LINES = 30
@@ -27,8 +26,8 @@ class ReferenceAgent:
     """The gold agent: runs `scenario.reference_output` as a bash script in the scenario's
     working directory (the devbox home when it has none).
 
-    The script travels base64-encoded and is decoded into a temporary file inside the devbox, so
-    no quote, heredoc marker or `$` in it can clash with the command that runs it.
+    The script travels as one shell-quoted argument of `bash -c`, so no quote, heredoc marker or
+    `$` in it can clash with the command that runs it.
 
     Args:
         timeout_seconds: how long the script may run before the wait gives up.
@@ -100,29 +99,29 @@ def _working_directory(scenario: ScenarioView) -> str | None:
 
 async def _command_for(devbox: Devbox, script: str, working_directory: str | None) -> str:
     """The shell command that runs `script` with bash in `working_directory`."""
-    encoded = base64.b64encode(script.encode()).decode("ascii")
-    if len(encoded) <= _INLINE_LIMIT:
-        return reference_command(working_directory, encoded=encoded)
+    inline = reference_command(working_directory, script=script)
+    if len(inline.encode()) <= _INLINE_LIMIT:
+        return inline
     await devbox.file.upload(path=_UPLOAD_NAME, file=script.encode())
     return reference_command(working_directory, uploaded=_UPLOAD_NAME)
 
 
 def reference_command(
-    working_directory: str | None, *, encoded: str | None = None, uploaded: str | None = None
+    working_directory: str | None, *, script: str | None = None, uploaded: str | None = None
 ) -> str:
-    """A command that writes the script to a temp file, cds, runs it with bash and cleans up.
+    """A command that cds, then runs the script with bash (as its exit status).
 
-    Give the script either `encoded` (base64, inlined) or as `uploaded` (a path relative to the
-    home directory, where commands start). The exit status is the script's own (or `cd`'s).
+    Give the script either inline (`script`: one shell-quoted argument of `bash -c`, so no quote,
+    heredoc marker or `$` in it can clash with the command, and no process is spent on temp
+    files) or as `uploaded` (a path relative to the home directory, where commands start; it is
+    moved to a temp file first and removed after).
     """
-    if encoded is not None:
-        fetch = f'printf %s {shlex.quote(encoded)} | base64 -d > "$ref"'
-    elif uploaded is not None:
-        fetch = f'mv -- {shlex.quote(uploaded)} "$ref"'
-    else:
-        raise ValueError("reference_command needs encoded= or uploaded=")
     enter = f"cd -- {shlex.quote(working_directory)}" if working_directory else "true"
+    if script is not None:
+        return f"{enter} || exit\nexec bash -c {shlex.quote(script)} reference"
+    if uploaded is None:
+        raise ValueError("reference_command needs script= or uploaded=")
     return (
-        f'ref="$(mktemp)" || exit 1; {{ {fetch} && {enter} && bash "$ref"; }}; '
-        'status=$?; rm -f -- "$ref"; exit "$status"'
+        f'ref="$(mktemp)" || exit 1; {{ mv -- {shlex.quote(uploaded)} "$ref" && {enter} && '
+        'bash "$ref"; }; status=$?; rm -f -- "$ref"; exit "$status"'
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import subprocess
 from collections.abc import AsyncIterator
@@ -32,31 +31,27 @@ def run_locally(
     return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, env=env)
 
 
-def encoded(script: str) -> str:
-    return base64.b64encode(script.encode()).decode()
-
-
 def test_command_runs_the_script_verbatim_in_the_working_directory(tmp_path: Path) -> None:
     work = tmp_path / "work dir"
     work.mkdir()
-    done = run_locally(reference_command(str(work), encoded=encoded(AWKWARD)), tmp_path)
+    done = run_locally(reference_command(str(work), script=AWKWARD), tmp_path)
     assert done.returncode == 0, done.stderr
     assert (work / "out.txt").read_text() == f'it\'s "$HOME" `whoami`\n{work}\n'
 
 
-def test_command_keeps_the_script_exit_status_and_leaves_no_temp_file(tmp_path: Path) -> None:
+def test_command_keeps_the_script_exit_status_and_makes_no_temp_file(tmp_path: Path) -> None:
     scratch = tmp_path / "tmp"  # the command's temp dir: a private one, so nothing else writes it
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
-    saw = 'ls "$TMPDIR" > seen.txt; echo oops >&2; exit 7'  # the script runs from a temp file
-    done = run_locally(reference_command(None, encoded=encoded(saw)), tmp_path, env)
+    saw = 'ls "$TMPDIR" > seen.txt; echo oops >&2; exit 7'
+    done = run_locally(reference_command(None, script=saw), tmp_path, env)
     assert (done.returncode, done.stderr) == (7, "oops\n")
-    assert (tmp_path / "seen.txt").read_text().strip()  # it really made its file in TMPDIR...
-    assert list(scratch.iterdir()) == []  # ...and removed it
+    assert (tmp_path / "seen.txt").read_text() == ""  # the script is an argument, not a file
+    assert list(scratch.iterdir()) == []
 
 
 def test_command_fails_when_the_working_directory_is_missing(tmp_path: Path) -> None:
-    done = run_locally(reference_command("/no/such/dir", encoded=encoded("true")), tmp_path)
+    done = run_locally(reference_command("/no/such/dir", script="true"), tmp_path)
     assert done.returncode != 0
     assert "/no/such/dir" in done.stderr
 
