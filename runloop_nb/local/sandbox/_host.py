@@ -306,9 +306,12 @@ class AgentSandbox(Sandbox, abc.ABC):
                 if self.alive():  # an agent that answers nothing: look again shortly
                     await asyncio.sleep(_UNKNOWN_POLL_SECONDS)
                 continue
-            if not reply.get("ok"):
-                # The agent does not know it (started by an agent that has since been replaced):
-                # only its exit file can tell.
+            if reply.get("ok") and not reply.get("done"):
+                continue  # the hold ran out: ask again
+            if self.exit_status(execution_id) is None:
+                # Unknown to the agent (started by one since replaced), or ended with an exit
+                # file that does not read (overwritten from inside an unsandboxed devbox): the
+                # file is the only record, so look at it again shortly rather than spin.
                 await asyncio.sleep(_UNKNOWN_POLL_SECONDS)
         return status
 
