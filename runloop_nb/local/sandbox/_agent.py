@@ -335,7 +335,9 @@ class _Handler(socketserver.StreamRequestHandler):
                 reply, data = {"error": type(exc).__name__, "message": str(exc)}, b""
             reply["size"] = len(data)
             try:
-                self.wfile.write(json.dumps(reply).encode() + b"\n" + data)
+                self.wfile.write(json.dumps(reply).encode() + b"\n")
+                if data:  # a file's bytes (up to ~100 MB) go as they are, not copied into one
+                    self.wfile.write(data)
             except OSError:  # the host gave up on this call (timeout, cancelled) and left
                 return
 
