@@ -133,7 +133,11 @@ class _Spawner:
             log.error("background task %s crashed", task.get_name(), exc_info=task.exception())
 
 
-def get_state(request: Request) -> ServerState:
-    """FastAPI dependency: the ``ServerState`` the app was created with."""
+async def get_state(request: Request) -> ServerState:
+    """FastAPI dependency: the ``ServerState`` the app was created with.
+
+    ``async`` (as every per-request dependency here): FastAPI runs a plain ``def`` dependency in
+    its thread pool, a round trip through a worker thread and the event loop per request that
+    made every GET wait behind whatever else the loop was doing (issue 13)."""
     state: ServerState = request.app.state.server
     return state
