@@ -32,7 +32,8 @@ class PollingConfig:
         first_interval_seconds: the first such pause; each next one doubles, up to
             `interval_seconds`. Most scorers finish well under a second, and a fixed 1 s pause
             would dominate a benchmark of many quick scenarios.
-        devbox_hold_seconds: longest server hold of one devbox `wait_for_status` call.
+        devbox_hold_seconds: longest server hold of one devbox `wait_for_status` call (and of
+            the embedded server's scenario run `wait_for_status`, see `await_scored`).
         execution_hold_seconds: longest server hold of one execution `wait_for_status` call.
         reconnect_pause_seconds: pause after a refused/broken connection during a long poll, so
             a server that is down is not hammered in a tight loop.

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from runloop_nb.client._backfill import Backfill
 from runloop_nb.client._paging import AsyncPager, make_pager
-from runloop_nb.client._polling import PollingConfig, poll_until
+from runloop_nb.client._polling import PollingConfig, long_poll, poll_until
 from runloop_nb.client._resource import Resource, path_id
 from runloop_nb.client._transport import Transport
 from runloop_nb.client._types import NOT_GIVEN, NotGiven, body_of
 from runloop_nb.errors import UnexpectedStateError
 from runloop_nb.wire import ScenarioRunListView, ScenarioRunView
+from runloop_nb.wire._scenario_runs import ScenarioRunState
+
+#: The extension (see `Transport.extensions`) that lets `await_scored` long-poll.
+RUN_WAIT_EXTENSION = "scenario-run-wait"
+_AFTER_SCORING: list[ScenarioRunState] = [
+    "running", "scored", "completed", "canceled", "timeout", "failed"
+]  # fmt: skip
 
 
 class ScenarioRuns(Resource):
@@ -63,7 +70,11 @@ class ScenarioRuns(Resource):
         polling: PollingConfig | None = None,
         timeout_seconds: float | None = None,
     ) -> ScenarioRunView:
-        """Poll until scoring ends; return the run when it is `scored`.
+        """Wait until scoring ends; return the run when it is `scored`.
+
+        The cloud is polled with `GET` (pauses from `first_interval_seconds` doubling up to
+        `interval_seconds`); the embedded server, which says it can, holds one request until
+        scoring ends (its `wait_for_status` extension), so the answer comes the moment it does.
 
         Raises:
             UnexpectedStateError: scoring ended in another state (e.g. `failed`).
@@ -71,14 +82,26 @@ class ScenarioRuns(Resource):
         """
         config = (polling or self._polling).with_timeout(timeout_seconds)
         what = f"scenario run {id} to be scored"
-        run = await poll_until(
-            self._transport,
-            lambda: self.retrieve(id),
-            lambda item: item.state,
-            pending={"scoring"},
-            config=config,
-            what=what,
-        )
+        if RUN_WAIT_EXTENSION in self._transport.extensions:
+            data = await long_poll(
+                self._transport,
+                _path(id, "/wait_for_status"),
+                statuses=_AFTER_SCORING,
+                pending={"scoring"},
+                hold_cap=config.devbox_hold_seconds,
+                config=config,
+                what=what,
+            )
+            run = await self._backfill.scenario_run(ScenarioRunView.model_validate(data))
+        else:
+            run = await poll_until(
+                self._transport,
+                lambda: self.retrieve(id),
+                lambda item: item.state,
+                pending={"scoring"},
+                config=config,
+                what=what,
+            )
         if run.state != "scored":
             raise UnexpectedStateError(
                 what, state=run.state, expected="scored", detail=_scorer_errors(run)

@@ -29,6 +29,9 @@ from runloop_nb.errors import ResponseFormatError
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
+#: The header in which the embedded server lists its extensions of the contract.
+EXTENSIONS_HEADER = "x-runloop-nb-extensions"
+
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # Execute, file and snapshot calls legitimately take minutes (reference §1.2).
 LONG_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
@@ -75,6 +78,9 @@ class Transport:
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]
         self._clients = weakref.WeakKeyDictionary()
         self._closed = False
+        #: What the server offers beyond the cloud's contract, as it said in its answers
+        #: (``x-runloop-nb-extensions``, sent by the embedded server only); empty until then.
+        self.extensions: frozenset[str] = frozenset()
 
     def http_client(self) -> httpx.AsyncClient:
         """The HTTP client for the running event loop (made on first use in that loop)."""
@@ -149,11 +155,17 @@ class Transport:
                 await self.sleep(_connect_delay(failure, attempt, self._jitter()))
             else:
                 if response.is_success:
+                    self._note_extensions(response)
                     return response
                 if attempt >= retries or not should_retry(response):
                     raise status_error(response)
                 await self.sleep(retry_delay(response.headers, attempt, self._jitter()))
             attempt += 1
+
+    def _note_extensions(self, response: httpx.Response) -> None:
+        offered = response.headers.get(EXTENSIONS_HEADER)
+        if offered is not None:
+            self.extensions = frozenset(filter(None, (x.strip() for x in offered.split(","))))
 
     async def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         """`request()`, then decode the JSON body (ResponseFormatError if it is not JSON)."""

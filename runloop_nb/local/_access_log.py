@@ -13,13 +13,17 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ACCESS_LOGGER = "runloop_nb.local.access"
+#: Sent with every answer: what this server offers beyond the cloud's contract, so the client
+#: uses an extension only where it exists (``runloop_nb.client`` reads it). Comma-separated.
+EXTENSIONS_HEADER = (b"x-runloop-nb-extensions", b"scenario-run-wait")
 log = logging.getLogger(ACCESS_LOGGER)
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class AccessLogMiddleware:
-    """Log ``GET /v1/benchmarks 200 3.1 ms`` once the app has answered (or failed to)."""
+    """Log ``GET /v1/benchmarks 200 3.1 ms`` once the app has answered (or failed to); add
+    ``EXTENSIONS_HEADER`` to every answer (this is the outermost middleware)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,6 +39,7 @@ class AccessLogMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message = {**message, "headers": [*message.get("headers", []), EXTENSIONS_HEADER]}
             await send(message)
 
         try:

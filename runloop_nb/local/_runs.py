@@ -15,6 +15,10 @@ State machine (ours where the contract is silent, §6.3):
 - The run's devbox ending on its own: a ``running``/``scoring`` run becomes ``timeout`` (keep-alive
   ran out) or ``failed`` (anything else) with ``failure_reason``; a ``scored`` run becomes
   ``completed`` keeping its score (the score is final; the devbox ending is what complete does).
+
+Every change of state wakes ``wait_for_state``, the hold behind this server's
+``POST /v1/scenarios/runs/{id}/wait_for_status`` (an extension: the cloud has none, so clients
+poll ``GET`` there; see ``routes.scenario_runs``).
 """
 
 from __future__ import annotations
@@ -138,6 +142,24 @@ class RunService:
             raise NotFound("scenario run", run_id)
         return doc
 
+    async def wait_for_state(self, run_id: str, states: list[str], timeout: float) -> Doc | None:
+        """Hold until the run is in one of ``states``; its view, or None when ``timeout`` ran
+        out first.
+
+        Raises:
+            NotFound: no such run.
+        """
+        self.get(run_id)
+        wanted = set(states)
+        reached = await self._devboxes.changes.hold_until(
+            run_id, lambda: self.get(run_id)["state"] in wanted, timeout
+        )
+        return self.view(self.get(run_id)) if reached else None
+
+    def _put(self, doc: Doc) -> None:
+        self._store.put(KIND, doc)
+        self._devboxes.changes.notify(doc["id"])  # ids are unique across kinds: one hub
+
     def view(self, doc: Doc) -> Doc:
         """ScenarioRunView JSON with the scenario embedded under ``scenario``."""
         view = {k: v for k, v in doc.items() if not k.startswith("_")}
@@ -189,7 +211,7 @@ class RunService:
                     "score again) run can be scored"
                 )
             doc.update(state="scoring", scoring_contract_result=None)
-            self._store.put(KIND, doc)
+            self._put(doc)
         self._spawn(self._score_in_background(run_id), name=f"score {run_id}")
         return self.view(doc)
 
@@ -223,7 +245,7 @@ class RunService:
         doc["duration_ms"] = max(0, now_ms() - doc["start_time_ms"])
         if reason is not None:
             doc["failure_reason"] = reason
-        self._store.put(KIND, doc)
+        self._put(doc)
 
     async def _score_in_background(self, run_id: str) -> None:
         from runloop_nb.local.scoring import ScoringInfrastructureError, score_scenario
@@ -260,7 +282,7 @@ class RunService:
                 self._finish(doc, "failed", reason=reason)
                 return
             doc.update(state="scored", scoring_contract_result=result)
-            self._store.put(KIND, doc)
+            self._put(doc)
 
     # ---- devboxes ending, restarts -------------------------------------------------------
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+from pydantic import Field
+
 from runloop_nb.wire._base import WireModel
 from runloop_nb.wire._display import Displayed
 from runloop_nb.wire._scenarios import ScenarioView
@@ -19,6 +21,14 @@ SCENARIO_RUN_TERMINAL_STATES: tuple[ScenarioRunState, ...] = (
     "failed",
 )
 ScoringFunctionState = Literal["unknown", "complete", "error"]
+
+
+class ScenarioRunWaitParams(WireModel):
+    """Body of ``POST /v1/scenarios/runs/{id}/wait_for_status``: an extension of the embedded
+    server (the cloud polls ``GET`` instead), shaped like the devbox ``wait_for_status``."""
+
+    statuses: list[ScenarioRunState] = Field(min_length=1)
+    timeout_seconds: float | None = Field(default=None, ge=0)
 
 
 class ScoringFunctionResultView(WireModel):

@@ -131,6 +131,41 @@ async def test_score_and_await_polls_while_scoring(cloud: FakeCloud, client: Run
     assert cloud.sleeps == [0.02, 0.04]  # quick scorers are seen quickly: pauses double
 
 
+LOCAL = {"x-runloop-nb-extensions": "scenario-run-wait"}  # what the embedded server sends
+
+
+async def test_score_and_await_long_polls_a_server_that_offers_it(
+    cloud: FakeCloud, client: RunloopClient
+) -> None:
+    cloud.add(
+        "POST", "/v1/scenarios/runs/scr_1/score",
+        httpx.Response(200, json=scenario_run("scoring"), headers=LOCAL),
+    )  # fmt: skip
+    scored = {
+        **scenario_run("scored"),
+        "scoring_contract_result": {"score": 1.0, "scoring_function_results": []},
+    }
+    wait = "/v1/scenarios/runs/scr_1/wait_for_status"
+    cloud.add("POST", wait, httpx.Response(408, headers=LOCAL), scored)
+    run = await client.api.scenarios.runs.score_and_await("scr_1")
+    assert run.state == "scored"
+    assert [r.url.path for r in cloud.requests] == ["/v1/scenarios/runs/scr_1/score", wait, wait]
+    assert cloud.sleeps == []  # held by the server, never a pause of ours
+    statuses = body_of(cloud.requests[1])["statuses"]
+    assert "scoring" not in statuses
+    assert {"scored", "failed", "canceled"} <= set(statuses)
+
+
+async def test_a_server_without_the_extension_is_polled_with_get(
+    cloud: FakeCloud, client: RunloopClient
+) -> None:
+    cloud.add("POST", "/v1/scenarios/runs/scr_1/score", scenario_run("scoring"))
+    cloud.add("GET", "/v1/scenarios/runs/scr_1", scenario_run("failed"))
+    with pytest.raises(UnexpectedStateError, match="'failed' instead of 'scored'"):
+        await client.api.scenarios.runs.score_and_await("scr_1")
+    assert "wait_for_status" not in " ".join(r.url.path for r in cloud.requests)
+
+
 async def test_await_scored_ending_failed_raises(cloud: FakeCloud, client: RunloopClient) -> None:
     cloud.add("GET", "/v1/scenarios/runs/scr_1", scenario_run("scoring"), scenario_run("failed"))
     with pytest.raises(UnexpectedStateError, match="'failed' instead of 'scored'"):

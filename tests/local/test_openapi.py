@@ -71,6 +71,7 @@ EXPECTED = {
     ("POST", "/v1/scenarios/start_run"): {"400", "401", "404", "413", "503"},
     ("POST", "/v1/scenarios/runs/{run_id}/cancel"): {"401", "404", "413"},
     ("POST", "/v1/scenarios/runs/{run_id}/score"): {"400", "401", "404", "413"},
+    ("POST", "/v1/scenarios/runs/{run_id}/wait_for_status"): {"400", "401", "404", "408", "413"},
     ("POST", "/v1/devboxes"): {"400", "401", "413", "503"},
     ("POST", "/v1/devboxes/create_and_await_running"): {"400", "401", "413", "503"},
     ("POST", "/v1/devboxes/{devbox_id}/wait_for_status"): {"400", "401", "404", "408", "413"},
@@ -104,6 +105,7 @@ def test_only_long_polls_declare_408_and_only_devbox_creation_503(schema: dict[s
     with_408 = {key for key, op in operations(schema).items() if "408" in op["responses"]}
     with_503 = {key for key, op in operations(schema).items() if "503" in op["responses"]}
     assert {path for _, path in with_408} == {
+        "/v1/scenarios/runs/{run_id}/wait_for_status",  # the embedded server's extension
         "/v1/devboxes/{devbox_id}/wait_for_status",
         "/v1/devboxes/{devbox_id}/executions/{execution_id}/wait_for_status",
     }

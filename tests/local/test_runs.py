@@ -85,6 +85,45 @@ async def test_score_sets_scoring_before_answering_then_scored_then_complete(
     assert again["state"] == "completed", "cancel of a finished run answers it unchanged"
 
 
+async def test_wait_for_status_holds_until_scoring_ends(client: httpx.AsyncClient) -> None:
+    """The embedded server's extension: one held request instead of GET polling."""
+    scenario = await create_scenario(client, "held", command="sleep 0.3; test -f done")
+    run = await start_run(client, scenario["id"])
+    await wait_running(client, run["devbox_id"])
+    await run_command(client, run["devbox_id"], "touch done")
+    wait = f"/v1/scenarios/runs/{run['id']}/wait_for_status"
+    await ok(await client.post(f"/v1/scenarios/runs/{run['id']}/score"))
+    early = await client.post(wait, json={"statuses": ["scored"], "timeout_seconds": 0.05})
+    assert early.status_code == 408, early.text  # the scorer sleeps 0.3 s: still scoring
+    assert "ask again" in early.json()["message"]
+    held = await client.post(wait, json={"statuses": ["scored", "failed"], "timeout_seconds": 20})
+    scored = await ok(held)
+    assert (scored["state"], scored["scoring_contract_result"]["score"]) == ("scored", 1.0)
+    assert scored["scenario"]["id"] == scenario["id"]
+    assert held.headers["x-runloop-nb-extensions"] == "scenario-run-wait"
+    await ok(await client.post(f"/v1/scenarios/runs/{run['id']}/cancel"))
+    ended = await client.post(wait, json={"statuses": ["canceled"], "timeout_seconds": 5})
+    assert (await ok(ended))["state"] == "canceled"  # already there: answered at once
+
+
+async def test_wait_for_status_refuses_bad_input(client: httpx.AsyncClient) -> None:
+    scenario = await create_scenario(client, "bad wait")
+    run = await start_run(client, scenario["id"])
+    wait = f"/v1/scenarios/runs/{run['id']}/wait_for_status"
+    for body in (
+        {"statuses": []},
+        {"statuses": ["done"]},
+        {"statuses": ["scored"], "timeout_seconds": -1},
+    ):
+        answer = await client.post(wait, json=body)
+        assert answer.status_code == 400, (body, answer.text)
+    missing = await client.post(
+        "/v1/scenarios/runs/scr_nope/wait_for_status", json={"statuses": ["scored"]}
+    )
+    assert missing.status_code == 404
+    await ok(await client.post(f"/v1/scenarios/runs/{run['id']}/cancel"))
+
+
 async def test_rescore_from_scored_replaces_the_result(client: httpx.AsyncClient) -> None:
     scenario = await create_scenario(client, "rescore")
     run = await start_run(client, scenario["id"])

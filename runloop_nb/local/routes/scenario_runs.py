@@ -1,4 +1,5 @@
-"""Routes of scenario runs (contract §6): retrieve, list, score, complete, cancel, download_logs."""
+"""Routes of scenario runs (contract §6): retrieve, list, score, complete, cancel, download_logs,
+and ``wait_for_status``, this server's one extension of the contract (see there)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from runloop_nb.local._devboxes import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS
+from runloop_nb.local._errors import RequestTimeout
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params, parse_one_of
-from runloop_nb.local._openapi import CHANGE, END, LIST, RETRIEVE, media, one_of_param
+from runloop_nb.local._openapi import CHANGE, END, HOLD, LIST, RETRIEVE, media, one_of_param
 from runloop_nb.local._run_logs import ZIP_MEDIA_TYPE, scenario_run_zip
 from runloop_nb.local._runs import STATES
 from runloop_nb.local._state import ServerState, get_state
+from runloop_nb.wire import ScenarioRunWaitParams
 
 router = APIRouter(prefix="/v1/scenarios/runs", tags=["scenario runs"], route_class=JSONRoute)
 
@@ -49,6 +53,30 @@ async def retrieve_scenario_run(state: State, run_id: str) -> Json:
 @router.post("/{run_id}/score", responses=CHANGE)
 async def score_scenario_run(state: State, run_id: str) -> Json:
     return state.runs.score(run_id)
+
+
+@router.post("/{run_id}/wait_for_status", responses=HOLD)
+async def wait_for_scenario_run_status(
+    state: State, run_id: str, params: ScenarioRunWaitParams
+) -> Json:
+    """Hold until the run is in one of ``statuses`` (its states; ≤30 s, default 10 s); 408 when
+    the hold runs out.
+
+    Not in the cloud's contract, where ``await_scored`` polls ``GET`` with pauses: here the
+    client learns the moment scoring ends, with one request. Every answer of this server says
+    it offers this (``_access_log.EXTENSIONS_HEADER``), so the client uses it only where it exists.
+    """
+    hold = min(
+        DEFAULT_WAIT_SECONDS if params.timeout_seconds is None else params.timeout_seconds,
+        MAX_WAIT_SECONDS,
+    )
+    done = await state.runs.wait_for_state(run_id, list(params.statuses), hold)
+    if done is None:
+        raise RequestTimeout(
+            f"Scenario run {run_id} did not reach {list(params.statuses)} within the hold; "
+            "ask again."
+        )
+    return done
 
 
 @router.post("/{run_id}/complete", responses=CHANGE)

@@ -1,9 +1,11 @@
 """The exec agent: runs inside the devbox (stdlib only; started as a script by ``python3``).
 
 It listens on a unix socket. A request is one JSON line, optionally followed by ``size`` raw
-bytes; the reply has the same shape. Operations: ``ping``, ``exec``, ``kill``, ``stdin``,
-``read_file``, ``write_file``. Each exec is a fresh login shell in its own session whose
-stdout/stderr are copied by the agent into ``<id>/{stdout,stderr}`` of the host's execution
+bytes; the reply has the same shape. Operations: ``ping``, ``exec``, ``wait`` (held until an
+execution ends, so the host never polls), ``kill``, ``stdin``, ``read_file``, ``write_file``,
+``stat`` and ``remove`` (paths resolved inside the home only, see ``_agent_paths``). Each exec
+is a fresh shell (a login shell unless asked otherwise) in its own session whose stdout/stderr
+are copied by the agent into ``<id>/{stdout,stderr}`` of the host's execution
 directory (at most ``output_cap`` bytes each: on reaching the cap the agent closes the pipe, so the
 writer gets SIGPIPE/EPIPE); ``exit`` is written (atomically) once the shell has ended and its
 output is on disk.
@@ -29,11 +31,10 @@ import socket
 import socketserver
 import sys
 import threading
-import time
 from typing import Any
 
 if __package__:
-    from runloop_nb.local.sandbox._agent_paths import open_in_home
+    from runloop_nb.local.sandbox._agent_paths import kind_in_home, open_in_home, remove_in_home
     from runloop_nb.local.sandbox._agent_procs import (
         descendants,
         has_marker,
@@ -41,7 +42,11 @@ if __package__:
         stop_then_kill,
     )
 else:  # run as a script inside the devbox: the modules sit next to this file
-    from _agent_paths import open_in_home  # type: ignore[import-not-found,no-redef]
+    from _agent_paths import (  # type: ignore[import-not-found,no-redef]
+        kind_in_home,
+        open_in_home,
+        remove_in_home,
+    )
     from _agent_procs import (  # type: ignore[import-not-found,no-redef]
         descendants,
         has_marker,
@@ -72,6 +77,8 @@ class _Execution:
         self.pid = 0
         self.stdin_fd: int | None = None
         self.wake_r, self.wake_w = os.pipe()
+        #: Set once ``exit`` is written: the host's ``wait`` blocks on it instead of polling.
+        self.finished = threading.Event()
         self.drained = [threading.Event(), threading.Event()]
         self._wake_users = 3  # two copiers and the finisher
         self._lock = threading.Lock()
@@ -150,6 +157,7 @@ class Agent:
         self._lock = threading.Lock()
         self._by_pid: dict[int, _Execution] = {}
         self._by_id: dict[str, _Execution] = {}
+        self._spawned = threading.Event()
 
     def dispatch(self, request: dict[str, Any], payload: bytes) -> tuple[dict[str, Any], bytes]:
         op = request.get("op")
@@ -157,6 +165,8 @@ class Agent:
             return {"ok": True, "pid": os.getpid()}, b""
         if op == "exec":
             return self.start(request), b""
+        if op == "wait":
+            return self.wait(request["id"], float(request["timeout"])), b""
         if op == "kill":
             return self.kill(request["id"]), b""
         if op == "stdin":
@@ -164,7 +174,14 @@ class Agent:
         if op == "read_file":
             return self.read_file(request["path"])
         if op == "write_file":
-            return self.write_file(request["path"], payload), b""
+            return self.write_file(request["path"], payload, request.get("mode")), b""
+        if op == "stat":
+            return {
+                "ok": True,
+                "kind": kind_in_home(self.home, self.virtual_home, request["path"]),
+            }, b""
+        if op == "remove":
+            return {"ok": remove_in_home(self.home, self.virtual_home, request["path"])}, b""
         return {"error": "ValueError", "message": f"unknown op {op!r}"}, b""
 
     def start(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -205,12 +222,20 @@ class Agent:
                 setsigmask=(),
             )
             self._by_pid[ex.pid], self._by_id[exec_id] = ex, ex
+        self._spawned.set()  # the reaper may be waiting for a first child
         for fd in (pipes[0][1], pipes[1][1], stdin_r):
             if fd >= 0:
                 os.close(fd)
         for (read_end, _), sink, drained in zip(pipes, outs, ex.drained, strict=True):
             threading.Thread(target=_copy, args=(read_end, sink, self.cap, ex, drained)).start()
         return {"ok": True, "pid": ex.pid}
+
+    def wait(self, exec_id: str, timeout: float) -> dict[str, Any]:
+        """Block until the execution's ``exit`` is written or ``timeout`` passes (``done``)."""
+        ex = self._by_id.get(exec_id)
+        if ex is None:
+            return {"ok": False}
+        return {"ok": True, "done": ex.finished.wait(max(0.0, min(timeout, 60.0)))}
 
     def kill(self, exec_id: str) -> dict[str, Any]:
         ex = self._by_id.get(exec_id)
@@ -238,18 +263,22 @@ class Agent:
         with os.fdopen(fd, "rb") as handle:
             return {"ok": True}, handle.read()
 
-    def write_file(self, path: str, data: bytes) -> dict[str, Any]:
+    def write_file(self, path: str, data: bytes, mode: int | None = None) -> dict[str, Any]:
         fd = open_in_home(self.home, self.virtual_home, path, write=True)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if mode is not None:
+                os.fchmod(handle.fileno(), int(mode) & 0o777)
         return {"ok": True}
 
     def reap_forever(self) -> None:
         while True:
+            # Cleared before waitpid: a child spawned after an ECHILD sets it, so none is missed.
+            self._spawned.clear()
             try:
                 pid, status = os.waitpid(-1, 0)
             except ChildProcessError:
-                time.sleep(0.01)
+                self._spawned.wait()  # no child at all: sleep until start() makes one
                 continue
             with self._lock:
                 ex = self._by_pid.pop(pid, None)
@@ -272,6 +301,7 @@ class Agent:
         os.close(fd)
         os.replace(".exit.tmp", "exit", src_dir_fd=ex.dir, dst_dir_fd=ex.dir)
         os.close(ex.dir)
+        ex.finished.set()
 
 
 # ---- socket server --------------------------------------------------------------------------

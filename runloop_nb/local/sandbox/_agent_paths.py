@@ -1,4 +1,5 @@
-"""Open a file by a user-given path without ever leaving the devbox's home (stdlib only).
+"""Open, inspect or remove a file by a user-given path without ever leaving the devbox's home
+(stdlib only).
 
 The path is resolved one component at a time from a directory fd (openat-style) with
 ``O_NOFOLLOW``: ``..`` may not climb above the home; symlinks are resolved by hand, and an
@@ -11,7 +12,12 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _MAX_SYMLINKS = 40
 _DIR_FLAGS = os.O_PATH | os.O_NOFOLLOW | os.O_DIRECTORY
@@ -28,6 +34,71 @@ def open_in_home(home: str, virtual_home: str, path: str, *, write: bool) -> int
         NotADirectoryError: a parent is a file (writing).
         IsADirectoryError: it is a directory.
     """
+
+    def leaf(name: str, dir_fd: int, info: os.stat_result | None) -> int:
+        return _open_leaf(name, dir_fd, info, write)
+
+    return _resolve(home, virtual_home, path, leaf, write=write, follow_leaf=True)
+
+
+def kind_in_home(home: str, virtual_home: str, path: str) -> str | None:
+    """``"dir"``, ``"file"`` or ``"other"`` for ``path`` (symlinks followed, as ``test -d``
+    does), None when it does not exist.
+
+    Raises:
+        PermissionError: the path (or a symlink on it) leads outside the home.
+    """
+
+    def leaf(_name: str, _dir_fd: int, info: os.stat_result | None) -> str | None:
+        if info is None:
+            return None
+        return "dir" if stat.S_ISDIR(info.st_mode) else _file_kind(info)
+
+    try:
+        return _resolve(home, virtual_home, path, leaf, write=False, follow_leaf=True)
+    except IsADirectoryError:  # the home itself
+        return "dir"
+    except FileNotFoundError:  # a parent is missing or a file
+        return None
+
+
+def remove_in_home(home: str, virtual_home: str, path: str) -> bool:
+    """Remove ``path`` like ``rm -rf``: a symlink itself, not its target; False if absent.
+
+    Raises:
+        PermissionError: the path leads outside the home, or is the home itself.
+    """
+
+    def leaf(name: str, dir_fd: int, info: os.stat_result | None) -> bool:
+        if info is None:
+            return False
+        if stat.S_ISDIR(info.st_mode):
+            shutil.rmtree(name, dir_fd=dir_fd)  # fd-based: a swapped-in symlink is not followed
+        else:
+            os.unlink(name, dir_fd=dir_fd)
+        return True
+
+    try:
+        return _resolve(home, virtual_home, path, leaf, write=False, follow_leaf=False)
+    except IsADirectoryError:
+        raise PermissionError(errno.EPERM, "the devbox home itself cannot be removed") from None
+    except FileNotFoundError:
+        return False
+
+
+def _file_kind(info: os.stat_result) -> str:
+    return "file" if stat.S_ISREG(info.st_mode) else "other"
+
+
+def _resolve(
+    home: str,
+    virtual_home: str,
+    path: str,
+    leaf: Callable[[str, int, os.stat_result | None], T],
+    *,
+    write: bool,
+    follow_leaf: bool,
+) -> T:
     pending = _split(path, home, virtual_home)
     depth = 0
     for part in pending:  # refuse a path that climbs out on its face, whether or not it exists
@@ -36,7 +107,7 @@ def open_in_home(home: str, virtual_home: str, path: str, *, write: bool) -> int
             raise PermissionError(errno.EACCES, f"{path!r} leads outside the devbox home")
     stack = [os.open(home, _DIR_FLAGS)]
     try:
-        return _walk(stack, pending, home, virtual_home, write)
+        return _walk(stack, pending, home, virtual_home, leaf, write, follow_leaf)
     finally:
         for fd in stack:
             os.close(fd)
@@ -55,7 +126,15 @@ def _split(path: str, home: str, virtual_home: str) -> list[str]:
     return [part for part in path.split("/") if part not in ("", ".")]
 
 
-def _walk(stack: list[int], pending: list[str], home: str, virtual_home: str, write: bool) -> int:
+def _walk(
+    stack: list[int],
+    pending: list[str],
+    home: str,
+    virtual_home: str,
+    leaf: Callable[[str, int, os.stat_result | None], T],
+    write: bool,
+    follow_leaf: bool,
+) -> T:
     links = 0
     while pending:
         name = pending.pop(0)
@@ -65,7 +144,7 @@ def _walk(stack: list[int], pending: list[str], home: str, virtual_home: str, wr
             os.close(stack.pop())
             continue
         info = _lstat(name, stack[-1])
-        if info is not None and stat.S_ISLNK(info.st_mode):
+        if info is not None and stat.S_ISLNK(info.st_mode) and (pending or follow_leaf):
             links += 1
             if links > _MAX_SYMLINKS:
                 raise PermissionError(errno.ELOOP, "too many symlinks on the path")
@@ -76,7 +155,7 @@ def _walk(stack: list[int], pending: list[str], home: str, virtual_home: str, wr
             pending[:0] = _split(target, home, virtual_home)
             continue
         if not pending:
-            return _open_leaf(name, stack[-1], info, write)
+            return leaf(name, stack[-1], info)
         stack.append(_enter(name, stack[-1], info, write))
     raise IsADirectoryError(errno.EISDIR, "the path is the home directory itself")
 

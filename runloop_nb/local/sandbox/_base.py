@@ -162,13 +162,34 @@ class Sandbox(abc.ABC):
         """
 
     @abc.abstractmethod
-    async def write_file(self, path: str, data: bytes) -> None:
-        """Create or replace ``path`` (parents created), owned by the devbox user.
+    async def write_file(self, path: str, data: bytes, *, mode: int | None = None) -> None:
+        """Create or replace ``path`` (parents created), owned by the devbox user; ``mode``
+        sets its permission bits (default: 0644 for a new file, unchanged for an old one).
 
         Raises:
             IsADirectoryError: the path is a directory.
             NotADirectoryError: a parent on the path is a file.
             PermissionError: the path leaves the devbox.
+            RuntimeError: the devbox is not running.
+        """
+
+    @abc.abstractmethod
+    async def path_kind(self, path: str) -> str | None:
+        """``"dir"``, ``"file"`` or ``"other"`` for ``path`` (symlinks inside the home followed),
+        None when it does not exist. No shell runs: nothing the devbox controls can answer.
+
+        Raises:
+            PermissionError: the path leaves the devbox home.
+            RuntimeError: the devbox is not running.
+        """
+
+    @abc.abstractmethod
+    async def remove(self, path: str) -> bool:
+        """Remove ``path`` (a directory with all it holds; a symlink itself, not its target);
+        False when there was nothing to remove. No shell runs.
+
+        Raises:
+            PermissionError: the path leaves the devbox home, or is the home itself.
             RuntimeError: the devbox is not running.
         """
 

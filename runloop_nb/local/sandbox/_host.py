@@ -38,7 +38,10 @@ KILLED_STATUS = 137
 DISK_CHECK_SECONDS = 0.5
 _START_TIMEOUT = 30.0
 _STDIN_TIMEOUT = 10.0
-_FAST_POLL_SECONDS = 0.25
+#: Longest hold of one ``wait`` call to the agent (the call then repeats).
+_WAIT_HOLD_SECONDS = 30.0
+#: Poll interval for an execution the agent cannot tell about (its exit file is the record).
+_UNKNOWN_POLL_SECONDS = 0.05
 #: How often a call in flight, and the watchdog, look whether the agent was stopped.
 _HEALTH_SECONDS = 0.5
 STOPPED_MESSAGE = (
@@ -266,17 +269,31 @@ class AgentSandbox(Sandbox, abc.ABC):
     async def wait(self, execution_id: str, timeout: float | None) -> int | None:
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        # Poll the exit file: every millisecond while the command is young (most finish in a
-        # few ms, and each ms of detection is a ms on every round trip), then back off.
-        fast_until = loop.time() + _FAST_POLL_SECONDS
         while (status := self.exit_status(execution_id)) is None:
-            if not self.alive() and self.exec_dir(execution_id).is_dir():
+            if not self.alive():
+                if not self.exec_dir(execution_id).is_dir():
+                    return None  # never started here: nothing will ever end it
                 self._mark_unfinished()  # the devbox died under it
                 continue
-            now = loop.time()
-            if deadline is not None and now >= deadline:
+            remaining = _WAIT_HOLD_SECONDS if deadline is None else deadline - loop.time()
+            if remaining <= 0:
                 return None
-            await asyncio.sleep(0.001 if now < fast_until else 0.01)
+            # The agent answers once it has written ``exit``: no polling, and the status is
+            # read the moment it exists. The file stays the record (the reply only wakes us).
+            # Not through ``_call``: a devbox that dies or is stopped under this wait is judged
+            # by the reaper and the watchdog, as when no call is in flight.
+            hold = min(remaining, _WAIT_HOLD_SECONDS)
+            request = {"op": "wait", "id": execution_id, "timeout": hold}
+            try:
+                reply, _ = await self._running().call(request, timeout=hold + 5.0)
+            except (RuntimeError, ConnectionError, TimeoutError):
+                if self.alive():  # an agent that answers nothing: look again shortly
+                    await asyncio.sleep(_UNKNOWN_POLL_SECONDS)
+                continue
+            if not reply.get("ok"):
+                # The agent does not know it (started by an agent that has since been replaced):
+                # only its exit file can tell.
+                await asyncio.sleep(_UNKNOWN_POLL_SECONDS)
         return status
 
     async def kill(self, execution_id: str) -> None:
@@ -301,8 +318,17 @@ class AgentSandbox(Sandbox, abc.ABC):
         _, data = await self._call({"op": "read_file", "path": path})
         return data
 
-    async def write_file(self, path: str, data: bytes) -> None:
-        await self._call({"op": "write_file", "path": path}, data)
+    async def write_file(self, path: str, data: bytes, *, mode: int | None = None) -> None:
+        await self._call({"op": "write_file", "path": path, "mode": mode}, data)
+
+    async def path_kind(self, path: str) -> str | None:
+        reply, _ = await self._call({"op": "stat", "path": path})
+        kind = reply.get("kind")
+        return None if kind is None else str(kind)
+
+    async def remove(self, path: str) -> bool:
+        reply, _ = await self._call({"op": "remove", "path": path})
+        return bool(reply.get("ok"))
 
     async def snapshot(self, archive: Path) -> int:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import shlex
 import uuid
@@ -14,6 +15,7 @@ from runloop_nb.local.sandbox._base import Sandbox
 from ._errors import ScoringInfrastructureError
 
 HOME = "/home/user"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,7 @@ class DevboxSession:
         """Write a scorer file into the scoring directory; return its devbox path."""
         path = self.scratch_path(name)
         self._scratch_used = True
-        await self._write(path, data)
-        if executable:
-            await self.run(f"chmod 0755 {shell_path(path)}", timeout=60)
+        await self._write(path, data, mode=0o755 if executable else None)
         return path
 
     async def put(self, path: str, data: bytes) -> None:
@@ -70,7 +70,7 @@ class DevboxSession:
         while self._replaced:
             path, previous = self._replaced.pop()
             if previous is None:
-                await self.run(f"rm -rf -- {shell_path(path)}", timeout=60)
+                await self._remove(path)
             else:
                 await self._write(path, previous)
 
@@ -79,24 +79,49 @@ class DevboxSession:
         if not self.sandbox.alive():
             return
         await self.restore()
-        if self._scratch_used:  # one exec fewer per score for scorers that stage no file
-            await self.run(f"rm -rf -- {shell_path(self.scratch)}", timeout=60)
+        if self._scratch_used:
+            await self._remove(self.scratch)
 
     async def _missing_ancestor(self, directory: str) -> str | None:
         """The outermost directory of ``directory`` that does not exist yet, if any."""
-        script = (
-            f"p={shell_path(directory)}; top=\n"
-            'while [ ! -d "$p" ]; do top=$p; p=$(dirname -- "$p"); done\n'
-            'printf %s "$top"'
-        )
-        outcome = await self.run(script, timeout=60)
-        # Printed with $HOME expanded, so it is a path valid inside the devbox as it is.
-        return outcome.stdout.strip() or None
+        top = None
+        while directory != HOME and await self._kind(directory) is None:
+            top, directory = directory, posixpath.dirname(directory)
+        return top
 
     async def is_directory(self, path: str) -> bool:
-        """True when ``path`` is a directory inside the devbox."""
+        """True when ``path`` is a directory inside the devbox (symlinks followed).
+
+        Paths in the home are looked up by the exec agent (no shell: one round trip, nothing
+        the agent's files control); others, such as a working directory outside the home, by
+        ``test -d`` in a plain shell.
+        """
+        if path == HOME or path.startswith(HOME + "/"):
+            try:
+                return await self._kind(path) == "dir"
+            except PermissionError:  # a symlink on it leads out of the home: ask the shell
+                pass
         outcome = await self.run(f"test -d {shell_path(path)}", timeout=60)
         return outcome.exit_code == 0
+
+    async def _kind(self, path: str) -> str | None:
+        """What ``path`` in the home is (None: nothing); PermissionError if it leads out."""
+        try:
+            return await self.sandbox.path_kind(path)
+        except PermissionError:
+            raise
+        except (RuntimeError, OSError) as exc:
+            raise ScoringInfrastructureError(f"cannot inspect the devbox: {exc}") from exc
+
+    async def _remove(self, path: str) -> None:
+        try:
+            await self.sandbox.remove(path)
+        except PermissionError:
+            # Code left running in the devbox swapped a directory on the path for a symlink out
+            # of the home: nothing of ours is left to remove inside it.
+            logger.warning("scorer file %s now leads out of the devbox home; left alone", path)
+        except (RuntimeError, OSError) as exc:
+            raise ScoringInfrastructureError(f"cannot remove scorer files: {exc}") from exc
 
     async def run(
         self,
@@ -132,9 +157,9 @@ class DevboxSession:
             _read_text(directory / "stderr"),
         )
 
-    async def _write(self, path: str, data: bytes) -> None:
+    async def _write(self, path: str, data: bytes, *, mode: int | None = None) -> None:
         try:
-            await self.sandbox.write_file(path, data)
+            await self.sandbox.write_file(path, data, mode=mode)
         except RuntimeError as exc:
             raise ScoringInfrastructureError(f"cannot write scorer files: {exc}") from exc
 

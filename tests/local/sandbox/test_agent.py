@@ -8,7 +8,7 @@ import pytest
 
 from runloop_nb.local.sandbox import Sandbox
 
-from ._helpers import outputs, pids_with, run
+from ._helpers import agent_sandbox, outputs, pids_with, run
 
 
 async def test_exit_codes_and_split_output(sandbox: Sandbox) -> None:
@@ -70,6 +70,23 @@ async def test_wait_times_out_while_running(sandbox: Sandbox) -> None:
     assert sandbox.exit_status("slow") is None
     await sandbox.kill("slow")
     assert sandbox.exit_status("slow") == 137
+
+
+async def test_the_agent_answers_a_wait_when_the_command_ends(sandbox: Sandbox) -> None:
+    """The host waits by a call the agent answers once ``exit`` is written (no polling)."""
+    agent = agent_sandbox(sandbox)
+    await sandbox.exec("gated", "read line; exit 3", attach_stdin=True)
+    reply, _ = await agent._call({"op": "wait", "id": "gated", "timeout": 0.05})
+    assert reply == {"ok": True, "done": False, "size": 0}
+    waiting = asyncio.ensure_future(
+        agent._call({"op": "wait", "id": "gated", "timeout": 30}, timeout=35)
+    )
+    assert await sandbox.send_stdin("gated", "go\n", eof=True)
+    reply, _ = await waiting
+    assert reply["done"] is True
+    assert sandbox.exit_status("gated") == 3  # written before the agent answered
+    reply, _ = await agent._call({"op": "wait", "id": "unknown", "timeout": 1})
+    assert reply["ok"] is False
 
 
 async def test_background_process_outlives_its_command(sandbox: Sandbox) -> None:

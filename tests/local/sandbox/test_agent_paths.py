@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runloop_nb.local.sandbox._agent_paths import open_in_home
+from runloop_nb.local.sandbox._agent_paths import kind_in_home, open_in_home, remove_in_home
 
 VIRTUAL = "/home/user"
 
@@ -111,3 +111,58 @@ def test_writing_below_a_file_fails(home: Path) -> None:
 def test_write_creates_parents(home: Path) -> None:
     write(home, "a/b/c.bin", bytes(range(256)))
     assert (home / "a" / "b" / "c.bin").read_bytes() == bytes(range(256))
+
+
+def test_kind_follows_symlinks_inside_like_test_d(home: Path) -> None:
+    (home / "to_sub").symlink_to("sub")
+    (home / "to_file").symlink_to("/home/user/sub/f.txt")
+    os.mkfifo(home / "pipe")
+    kinds = {p: kind_in_home(str(home), VIRTUAL, p) for p in ["sub", "to_sub", "sub/f.txt"]}
+    assert kinds == {"sub": "dir", "to_sub": "dir", "sub/f.txt": "file"}
+    assert kind_in_home(str(home), VIRTUAL, "to_file") == "file"
+    assert kind_in_home(str(home), VIRTUAL, "pipe") == "other"
+    assert kind_in_home(str(home), VIRTUAL, VIRTUAL) == "dir"
+
+
+def test_kind_of_missing_paths_is_none(home: Path) -> None:
+    for path in ["nope", "nope/deeper", "sub/f.txt/below"]:
+        assert kind_in_home(str(home), VIRTUAL, path) is None
+
+
+def test_kind_refuses_paths_leading_out(home: Path) -> None:
+    (home / "out").symlink_to(home.parent)
+    for path in ["../secret", "/etc", "out/secret"]:
+        with pytest.raises(PermissionError):
+            kind_in_home(str(home), VIRTUAL, path)
+
+
+def test_remove_deletes_files_and_whole_trees(home: Path) -> None:
+    (home / "tree" / "a" / "b").mkdir(parents=True)
+    (home / "tree" / "a" / "b" / "c").write_bytes(b"x")
+    assert remove_in_home(str(home), VIRTUAL, "/home/user/tree")
+    assert remove_in_home(str(home), VIRTUAL, "sub/f.txt")
+    assert not (home / "tree").exists()
+    assert not (home / "sub" / "f.txt").exists()
+    assert not remove_in_home(str(home), VIRTUAL, "tree")  # already gone: nothing to do
+    assert not remove_in_home(str(home), VIRTUAL, "missing/parent/x")
+
+
+def test_remove_takes_a_symlink_not_its_target(home: Path) -> None:
+    (home / "link_to_sub").symlink_to("sub")
+    (home / "link_out").symlink_to(home.parent / "secret")
+    assert remove_in_home(str(home), VIRTUAL, "link_to_sub")
+    assert remove_in_home(str(home), VIRTUAL, "link_out")
+    assert (home / "sub" / "f.txt").read_bytes() == b"inside"
+    assert (home.parent / "secret").read_bytes() == b"outside"
+
+
+def test_remove_never_reaches_out_or_takes_the_home(home: Path) -> None:
+    (home / "out").symlink_to(home.parent)
+    for path in ["../secret", "out/secret", "/tmp"]:
+        with pytest.raises(PermissionError):
+            remove_in_home(str(home), VIRTUAL, path)
+    for path in ["", VIRTUAL, "sub/.."]:
+        with pytest.raises(PermissionError, match="home itself"):
+            remove_in_home(str(home), VIRTUAL, path)
+    assert (home.parent / "secret").read_bytes() == b"outside"
+    assert (home / "sub" / "f.txt").exists()

@@ -62,6 +62,32 @@ async def test_paths_out_of_the_home_are_refused(sandbox: Sandbox, path: str) ->
         await sandbox.read_file(path)
     with pytest.raises(PermissionError):
         await sandbox.write_file(path, b"x")
+    with pytest.raises(PermissionError):
+        await sandbox.path_kind(path)
+    with pytest.raises(PermissionError):
+        await sandbox.remove(path)
+
+
+async def test_path_kind_and_remove_without_a_shell(sandbox: Sandbox) -> None:
+    await sandbox.write_file("tree/a/b.txt", b"x")
+    status, _, _ = await run(sandbox, "ln -s tree link && mkfifo pipe")
+    assert status == 0
+    kinds = [await sandbox.path_kind(p) for p in ("tree", "link", "tree/a/b.txt", "pipe", "no")]
+    assert kinds == ["dir", "dir", "file", "other", None]
+    assert await sandbox.remove("link")  # the link, not the tree it points to
+    assert await sandbox.path_kind("tree/a/b.txt") == "file"
+    assert await sandbox.remove("/home/user/tree")
+    assert await sandbox.path_kind("tree") is None
+    assert not await sandbox.remove("tree")
+    with pytest.raises(PermissionError, match="home itself"):
+        await sandbox.remove("/home/user")
+
+
+async def test_write_file_sets_the_mode_asked_for(sandbox: Sandbox) -> None:
+    await sandbox.write_file("tool.sh", b"#!/bin/sh\necho ran\n", mode=0o755)
+    await sandbox.write_file("plain.txt", b"x")
+    status, out, _ = await run(sandbox, "stat -c %a tool.sh plain.txt && ./tool.sh")
+    assert (status, out) == (0, b"755\n644\nran\n")
 
 
 async def test_symlinks_planted_by_the_user_do_not_lead_out(

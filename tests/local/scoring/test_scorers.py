@@ -78,6 +78,19 @@ async def test_test_based_scorer_restores_a_file_it_replaced(devbox: Sandbox) ->
     assert await devbox.read_file("tests/check.sh") == b"exit 1  # the agent's own version\n"
 
 
+async def test_test_based_scorer_removes_the_directories_it_made_and_nothing_else(
+    devbox: Sandbox,
+) -> None:
+    await devbox.write_file("keep/mine.txt", b"agent's")
+    await score_one(devbox, check_scorer("exit 0"))  # made tests/ for check.sh
+    assert await devbox.path_kind("tests") is None
+    blocked = check_scorer("exit 0")
+    blocked["test_files"][0]["file_path"] = "keep/mine.txt/check.sh"  # below a file
+    result = await score_one(devbox, blocked)
+    assert result["state"] == "error"
+    assert await devbox.read_file("keep/mine.txt") == b"agent's"
+
+
 async def test_test_based_scorer_rejects_paths_outside_the_home(devbox: Sandbox) -> None:
     scorer = check_scorer("exit 0")
     scorer["test_files"][0]["file_path"] = "../../etc/evil"
