@@ -26,18 +26,18 @@ async def local_client() -> AsyncIterator[RunloopClient]:
 async def local_server() -> AsyncIterator[tuple[RunloopClient, int]]:
     """A client of a freshly started local server and the server's pid (for CPU accounting)."""
     async with (
-        local_server_info() as info,
+        local_server_info() as (info, _home),
         RunloopClient(api_key=info.token, base_url=info.url) as client,
     ):
         yield client, info.pid
 
 
 @contextlib.asynccontextmanager
-async def local_server_info() -> AsyncIterator[ServerInfo]:
-    """A freshly started local server (its own RUNLOOP_NB_HOME, removed after): url, token, pid."""
+async def local_server_info() -> AsyncIterator[tuple[ServerInfo, Path]]:
+    """A freshly started local server (url, token, pid) and its data directory (removed after)."""
     home = _data_dir()
     try:
-        yield ensure_server(home, timeout=60.0)
+        yield ensure_server(home, timeout=60.0), home
     finally:
         stop_server(home)
         shutil.rmtree(home, ignore_errors=True)
