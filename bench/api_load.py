@@ -50,8 +50,8 @@ Ids = list[tuple[str, str]]  # (scenario run id, devbox id)
 
 
 async def _live(client: RunloopClient) -> Ids:
-    """(run id, devbox id) of the newest live scenario runs (a page of 200)."""
-    page = await client.api.scenarios.runs.list(limit=200)
+    """(run id, devbox id) of the live scenario runs among the newest 100 (50 are in flight)."""
+    page = await client.api.scenarios.runs.list(limit=100)
     return [(run.id, run.devbox_id) for run in page if run.state in LIVE]
 
 
