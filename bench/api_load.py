@@ -4,10 +4,11 @@ Run: `.venv/bin/python bench/api_load.py [--seconds 8] [--rounds 3] [--in-flight
 
 Load: a real local server (temporary data directory) and, in a process of its own, one
 `run_benchmark` of the bundled `humaneval` benchmark with the `ReferenceAgent` at concurrency
-`--in-flight` (50), several attempts per scenario so it never drains while we measure: each of
-its 50 workers starts a scenario run, waits for the devbox, applies the reference solution,
-scores, waits for the score (the client's own polling of the run view) and completes, then
-takes the next scenario. That is exactly how a benchmark run loads the server.
+`--in-flight` (50), 20 attempts per scenario so it never drains while we measure: each of its
+50 workers starts a scenario run, waits for the devbox, applies the reference solution, scores,
+waits for the score (`await_scored`, a long-poll on this server) and completes, then takes the
+next scenario. That is exactly how a benchmark run loads the server. It is stopped by SIGINT
+after the loaded rounds (run_benchmark cancels its runs as it unwinds).
 
 Measured: once the server holds at least `--in-flight` live scenario runs, 16 concurrent
 clients (tasks of this process, each awaiting its previous answer) alternate
@@ -16,7 +17,9 @@ through `RunloopClient` (so a figure is what a notebook sees: request, answer, p
 `--seconds` per round, `--rounds` rounds. A sampler counts the live runs once a second (its
 listing is not counted). Peer: the same 16 clients on the same kind of ids after the load has
 ended (idle server), measured in the same process; the idle figure at concurrency 1 is printed
-too. Target: GET p95 under load <= 100 ms.
+too. The server's own time of the view GETs of the loaded rounds (its access log: from the
+outermost middleware to the answer) is reported beside them: the rest of a GET's time is the
+wait for the server's event loop (and for a core). Target: GET p95 under load <= 100 ms.
 """
 
 from __future__ import annotations
