@@ -218,6 +218,7 @@ async def bench_rows(seconds: float = 8.0, rounds: int = 3) -> list[Row]:
             f"<= {TARGET_MS:.0f} ms"),
         Row("  of which inside the server's app (access log; the rest waits for its event loop)",
             _median(got["inside"], 1), "ms"),
+        Row("GET p95, idle server, one client", _median(got["idle1"], 1), "ms"),
     ]  # fmt: skip
 
 
