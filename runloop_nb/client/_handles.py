@@ -7,14 +7,16 @@ import logging
 from typing import Any
 
 from runloop_nb._shield import shielded
-from runloop_nb.client._devbox_io import FileContent
+from runloop_nb.client._devbox_io import FileContent, uuid7
 from runloop_nb.client._devboxes import Devboxes
-from runloop_nb.client._polling import PollingConfig
+from runloop_nb.client._polling import PollingConfig, loop_kept_awake
 from runloop_nb.errors import CommandTimeoutError
 from runloop_nb.wire import DevboxSnapshotView, DevboxView, ExecutionDetailView, ExecutionView
 
 #: Longest time an interrupted `exec` spends killing its command before re-raising.
 KILL_BUDGET_SECONDS = 5.0
+#: How long `exec`'s first call asks the server to hold for the result (the API's most).
+OPTIMISTIC_SECONDS = 25.0
 _log = logging.getLogger("runloop_nb")
 
 
@@ -90,7 +92,8 @@ class _Commands:
         timeout: float | None = None,
         polling: PollingConfig | None = None,
     ) -> ExecutionResult:
-        """Run a command to completion (`execute_async` + `await_completed`).
+        """Run a command to completion: one optimistic `execute` (the server answers as soon as
+        the command ends, within its 25 s hold), then `await_completed` for a longer one.
 
         `timeout` (seconds) bounds the command: past it the command is killed and
         `CommandTimeoutError` (a `TimeoutError`) says which command and execution timed out.
@@ -98,38 +101,70 @@ class _Commands:
         Interrupting the wait (Kernel → Interrupt, Ctrl-C, `asyncio.wait_for`, a cancelled
         task) kills the command in the devbox, at most `KILL_BUDGET_SECONDS` and immune to the
         interrupt itself, then re-raises; the exception gets a note naming the execution and
-        whether it was killed (also logged to the `runloop_nb` logger). `asyncio.wait_for`
-        builds its own message-less `TimeoutError`: the note is on its cause, printed just above
-        it; prefer `timeout=` for a message that names the command.
+        whether it was killed (also logged to the `runloop_nb` logger). An interrupt during the
+        first call finds the execution by its `command_id` (`execute` is idempotent on it); if
+        that call had not reached the server yet, the command starts then and is killed at once.
+        `asyncio.wait_for` builds its own message-less `TimeoutError`: the note is on its cause,
+        printed just above it; prefer `timeout=` for a message that names the command.
         """
-        started = await self.exec_async(command)
-        view = started
-        if started.status != "completed":
-            try:
-                async with asyncio.timeout(timeout):
-                    view = await self._devbox.api.executions.await_completed(
-                        started.execution_id, devbox_id=self._devbox.id, polling=polling
+        api, command_id = self._devbox.api, uuid7()
+        started: ExecutionView | None = None
+        try:
+            async with asyncio.timeout(timeout):
+                async with loop_kept_awake():  # the server holds this call, as a long poll
+                    started = await api.execute(
+                        self._devbox.id,
+                        command=command,
+                        command_id=command_id,
+                        optimistic_timeout=OPTIMISTIC_SECONDS,
                     )
-            except TimeoutError:
-                if timeout is None:
-                    raise  # not ours: a read timeout deeper down keeps its own message
-                killed = await _kill(self._devbox.api, started, command)
-                raise CommandTimeoutError(
-                    _short(command),
-                    execution_id=started.execution_id,
-                    devbox_id=started.devbox_id,
-                    timeout_seconds=timeout,
-                    killed=killed is not None,
-                ) from None
-            except (asyncio.CancelledError, KeyboardInterrupt) as exc:
-                note = await _kill_on_interrupt(self._devbox.api, started, command)
-                # The same kind of exception, raised here: its traceback ends at this call
-                # instead of running 200 lines through httpx and anyio (the original is kept
-                # as __context__ for debugging).
-                short = type(exc)(*exc.args)
-                short.add_note(note)
-                raise short from None
-        return ExecutionResult(view, self._devbox.api)
+                view = started
+                if view.status != "completed":
+                    view = await api.executions.await_completed(
+                        view.execution_id, devbox_id=self._devbox.id, polling=polling
+                    )
+        except TimeoutError:
+            if timeout is None:
+                raise  # not ours: a read timeout deeper down keeps its own message
+            found, killed = await self._kill(command, command_id, started)
+            raise CommandTimeoutError(
+                _short(command),
+                execution_id=found.execution_id if found else f"(command_id {command_id})",
+                devbox_id=self._devbox.id,
+                timeout_seconds=timeout,
+                killed=killed is not None,
+            ) from None
+        except (asyncio.CancelledError, KeyboardInterrupt) as exc:
+            found, killed = await self._kill(command, command_id, started)
+            note = _interrupt_note(self._devbox.id, command, command_id, found, killed)
+            # The same kind of exception, raised here: its traceback ends at this call
+            # instead of running 200 lines through httpx and anyio (the original is kept
+            # as __context__ for debugging).
+            short = type(exc)(*exc.args)
+            short.add_note(note)
+            raise short from None
+        return ExecutionResult(view, api)
+
+    async def _kill(
+        self, command: str, command_id: str, started: ExecutionView | None
+    ) -> tuple[ExecutionView | None, ExecutionView | None]:
+        """Find (if need be) and kill the command's whole process group, bounded and shielded:
+        (the execution, its view once killed); None for what failed."""
+        api, found = self._devbox.api, started
+
+        async def find_and_kill() -> ExecutionView:
+            nonlocal found
+            if found is None:  # interrupted before the first answer: ask by command_id
+                found = await api.execute(
+                    self._devbox.id, command=command, command_id=command_id, optimistic_timeout=0
+                )
+            return await api.executions.kill(
+                found.execution_id, devbox_id=self._devbox.id, kill_process_group=True
+            )
+
+        what = f"killing {_short(command)} (command_id {command_id}) on devbox {self._devbox.id}"
+        killed = await shielded(find_and_kill(), what=what, timeout=KILL_BUDGET_SECONDS)
+        return found, killed
 
     async def exec_async(self, command: str, *, attach_stdin: bool = False) -> ExecutionView:
         """Start a command and return at once; await it with `executions.await_completed`."""
@@ -138,29 +173,23 @@ class _Commands:
         )
 
 
-async def _kill_on_interrupt(devboxes: Devboxes, started: ExecutionView, command: str) -> str:
-    """Kill an interrupted command (bounded, shielded); the note that says what happened."""
-    # Without this the command keeps running in the devbox with its id lost (issue 9).
-    what = f"execution {started.execution_id} ({_short(command)}) on devbox {started.devbox_id}"
-    killed = await _kill(devboxes, started, command)
+def _interrupt_note(
+    devbox_id: str,
+    command: str,
+    command_id: str,
+    found: ExecutionView | None,
+    killed: ExecutionView | None,
+) -> str:
+    """What an interrupted `exec` did to its command (also logged)."""
+    # Without the kill the command would keep running in the devbox with its id lost (issue 9).
+    execution = found.execution_id if found else f"with command_id {command_id}"
+    what = f"execution {execution} ({_short(command)}) on devbox {devbox_id}"
     if killed is None:
         note = f"Interrupted {what}; killing it failed, it may still run (see the log)."
     else:
         note = f"Interrupted {what}; it was killed (exit status {killed.exit_status})."
     _log.warning("%s", note)
     return note
-
-
-async def _kill(devboxes: Devboxes, started: ExecutionView, command: str) -> ExecutionView | None:
-    """Kill the command's whole process group (bounded, shielded); None when that failed."""
-    what = f"execution {started.execution_id} ({_short(command)}) on devbox {started.devbox_id}"
-    return await shielded(
-        devboxes.executions.kill(
-            started.execution_id, devbox_id=started.devbox_id, kill_process_group=True
-        ),
-        what=f"killing {what}",
-        timeout=KILL_BUDGET_SECONDS,
-    )
 
 
 def _short(command: str) -> str:

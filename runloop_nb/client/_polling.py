@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 # Client read timeout = server hold + this margin, so the server's 408 arrives first (SDK PR #818).
 _READ_MARGIN_SECONDS = 5.0
-# How often the loop wakes while a long poll is held (see `_loop_kept_awake`).
+# How often the loop wakes while a long poll is held (see `loop_kept_awake`).
 _WAKE_INTERVAL_SECONDS = 0.2
 
 
@@ -77,7 +77,7 @@ async def long_poll(
     Raises:
         PollingTimeoutError: the budget was spent.
     """
-    async with _loop_kept_awake():
+    async with loop_kept_awake():
         return await _long_poll(transport, path, statuses, pending, hold_cap, config, what, query)
 
 
@@ -120,7 +120,7 @@ async def _long_poll(
 
 
 @asynccontextmanager
-async def _loop_kept_awake() -> AsyncIterator[None]:
+async def loop_kept_awake() -> AsyncIterator[None]:
     """Wake the event loop every `_WAKE_INTERVAL_SECONDS` while a long poll is held.
 
     Jupyter's Interrupt reaches an awaiting cell as a cancellation that ipykernel schedules from

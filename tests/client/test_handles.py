@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
+import pytest
 from support.fake_cloud import FakeCloud, devbox_json
 
 from runloop_nb.client import Devbox, ExecutionResult, RunloopClient
@@ -32,7 +34,7 @@ async def test_from_id_makes_no_request_and_awaits_running(
 
 
 async def test_cmd_exec_runs_to_completion(cloud: FakeCloud, client: RunloopClient) -> None:
-    cloud.add("POST", "/v1/devboxes/dbx_1/execute_async", RUNNING)
+    cloud.add("POST", "/v1/devboxes/dbx_1/execute", RUNNING)  # still running after the hold
     cloud.add("POST", "/v1/devboxes/dbx_1/executions/exn_1/wait_for_status", DONE)
     result = await client.devbox.from_id("dbx_1").cmd.exec("make test")
     assert isinstance(result, ExecutionResult)
@@ -41,14 +43,51 @@ async def test_cmd_exec_runs_to_completion(cloud: FakeCloud, client: RunloopClie
     assert await result.stdout() == "a\nb\nc\n"
     assert await result.stdout(num_lines=2) == "b\nc\n"
     assert await result.stderr() == "oops\n"
-    assert json.loads(cloud.requests[0].content) == {"command": "make test", "attach_stdin": False}
+    body = json.loads(cloud.requests[0].content)
+    assert body.pop("command_id")  # a fresh UUIDv7: a retried call does not run it twice
+    assert body == {"command": "make test", "optimistic_timeout": 25.0}
+
+
+async def test_cmd_exec_of_a_quick_command_is_one_request(
+    cloud: FakeCloud, client: RunloopClient
+) -> None:
+    cloud.add("POST", "/v1/devboxes/dbx_1/execute", DONE)
+    result = await client.devbox.from_id("dbx_1").cmd.exec("make test")
+    assert (result.exit_code, len(cloud.requests)) == (3, 1)
+
+
+async def test_an_exec_interrupted_before_its_answer_finds_and_kills_its_command(
+    cloud: FakeCloud, client: RunloopClient
+) -> None:
+    held = asyncio.Event()
+
+    async def hold_forever(request: httpx.Request) -> httpx.Response:
+        held.set()
+        await asyncio.Event().wait()  # the server holds the optimistic call
+        raise AssertionError("unreachable")
+
+    cloud.add("POST", "/v1/devboxes/dbx_1/execute", hold_forever, RUNNING)
+    killed = {**RUNNING, "status": "completed", "exit_status": 137}
+    cloud.add("POST", "/v1/devboxes/dbx_1/executions/exn_1/kill", killed)
+    task = asyncio.ensure_future(client.devbox.from_id("dbx_1").cmd.exec("sleep 99"))
+    await held.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError) as caught:
+        await task
+    first, again, kill = (json.loads(r.content) for r in cloud.requests)
+    assert again["command_id"] == first["command_id"]  # the same execution, not a second one
+    assert again["optimistic_timeout"] == 0
+    assert kill == {"kill_process_group": True}
+    assert caught.value.__notes__ == [
+        "Interrupted execution exn_1 ('sleep 99') on devbox dbx_1; it was killed (exit status 137)."
+    ]
 
 
 async def test_truncated_stdout_is_reread_over_the_stream(
     cloud: FakeCloud, client: RunloopClient
 ) -> None:
     truncated = {**DONE, "exit_status": 0, "stdout": "c\n", "stdout_truncated": True}
-    cloud.add("POST", "/v1/devboxes/dbx_1/execute_async", truncated)
+    cloud.add("POST", "/v1/devboxes/dbx_1/execute", truncated)
     events = "".join(
         f"data: {json.dumps({'output': part, 'offset': end})}\n\n"
         for part, end in (("a\nb\n", 4), ("c\n", 6))

@@ -89,7 +89,7 @@ class OmittingCloud:
         devbox_id = _match(r"/v1/devboxes/([^/]+)/wait_for_status", path)
         if devbox_id:
             return _devbox(devbox_id)
-        devbox_id = _match(r"/v1/devboxes/([^/]+)/execute_async", path)
+        devbox_id = _match(r"/v1/devboxes/([^/]+)/execute", path)
         if method == "POST" and devbox_id:
             return {
                 "devbox_id": devbox_id,

@@ -7,6 +7,7 @@ until whoever inherited them reaps them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import time
@@ -105,15 +106,50 @@ def _zombie_children(parent: int) -> bool:
     return False
 
 
+def children(pid: int) -> list[int] | None:
+    """Direct children of single-threaded ``pid`` from ``/proc/<pid>/task/<pid>/children`` (one
+    read instead of a scan of every process); None where the kernel has no such file."""
+    if not _children_files():
+        return None
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", "rb") as listing:
+            return [int(child) for child in listing.read().split()]
+    except (OSError, ValueError):  # gone
+        return []
+
+
+@functools.cache
+def _children_files() -> bool:
+    """Whether this kernel lists children in /proc (CONFIG_PROC_CHILDREN)."""
+    return os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+
+
 def host_pid_of(launcher: int, namespace_pid: int) -> int | None:
     """Pid of the launcher's descendant (or the launcher) that is ``namespace_pid`` in its own
     pid namespace (the last ``NSpid`` entry); None if there is none."""
-    for pid in sorted({launcher} | descendants(proc_table(), [launcher])):
+    for pid in sorted({launcher} | _below(launcher)):
         with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/status") as status:
             for line in status:
                 if line.startswith("NSpid:") and int(line.split()[-1]) == namespace_pid:
                     return pid
     return None
+
+
+def _below(root: int, depth: int = 3) -> set[int]:
+    """Descendants of ``root`` down to ``depth`` levels (all of them where children files are
+    missing), found through children files."""
+    found: set[int] = set()
+    level = [root]
+    for _ in range(depth):
+        following = []
+        for pid in level:
+            listed = children(pid)
+            if listed is None:
+                return descendants(proc_table(), [root])
+            following += [child for child in listed if child not in found]
+        found.update(following)
+        level = following
+    return found
 
 
 def is_stopped(pid: int) -> bool:

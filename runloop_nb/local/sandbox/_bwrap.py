@@ -17,10 +17,12 @@ import json
 import os
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from runloop_nb.local.sandbox._agent_procs import (
+    children,
     pids_of_uid,
     proc_table,
     signal_all,
@@ -35,9 +37,41 @@ ETC_ENTRIES = (
     "alternatives", "bash.bashrc", "ca-certificates", "debian_version", "environment",
     "host.conf", "inputrc", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias",
     "localtime", "login.defs", "magic", "magic.mime", "mime.types", "nsswitch.conf",
-    "os-release", "profile", "profile.d", "protocols", "python3", "python3.11", "python3.12",
+    "os-release", "profile.d", "protocols", "python3", "python3.11", "python3.12",
     "python3.13", "services", "ssl", "terminfo", "timezone",
 )  # fmt: skip
+#: Debian's /etc/profile, reading the uid from bash's EUID instead of running id(1) (the one
+#: process every login shell, so every command, started before doing anything).
+_PROFILE = """\
+# /etc/profile of a runloop_nb devbox: Debian's, without running id(1) under bash.
+if [ "${EUID:-$(id -u)}" -eq 0 ]; then
+  PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+else
+  PATH="/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games"
+fi
+export PATH
+
+if [ "${PS1-}" ]; then
+  if [ "${BASH-}" ] && [ "$BASH" != "/bin/sh" ]; then
+    if [ -f /etc/bash.bashrc ]; then
+      . /etc/bash.bashrc
+    fi
+  elif [ "${EUID:-$(id -u)}" -eq 0 ]; then
+    PS1='# '
+  else
+    PS1='$ '
+  fi
+fi
+
+if [ -d /etc/profile.d ]; then
+  for i in /etc/profile.d/*.sh; do
+    if [ -r "$i" ]; then
+      . "$i"
+    fi
+  done
+  unset i
+fi
+"""
 SYNTHETIC_ETC = {
     "passwd": "root:x:0:0:root:/root:/bin/bash\n"
     f"user:x:1000:1000:user:{HOME}:/bin/bash\n"
@@ -46,6 +80,7 @@ SYNTHETIC_ETC = {
     "hostname": "devbox\n",
     "hosts": "127.0.0.1\tlocalhost devbox\n::1\tlocalhost ip6-localhost ip6-loopback\n",
     "gitconfig": "[safe]\n\tdirectory = *\n",
+    "profile": _PROFILE,
 }
 _LAUNCHER_EXIT_SECONDS = 2.0
 _ROOT_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
@@ -69,17 +104,16 @@ class BwrapSandbox(AgentSandbox):
         passed = [config["listen_fd"], config["exec_dir_fd"]]
         log_fd = self.launch_log_file()
         try:
-            argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-s", "-E"]
+            argv = [*self._bwrap_args(fds), "/usr/bin/python3", "-B", "-S", "-s", "-E"]
             argv += ["/run/agent/_agent.py", json.dumps(config)]
             return await asyncio.create_subprocess_exec(
-                *argv,
+                *self.launcher_argv(argv),
                 env={"PATH": SANE_PATH, "LANG": "C.UTF-8"},
                 stdin=subprocess.DEVNULL,
                 stdout=log_fd,
                 stderr=log_fd,
                 start_new_session=True,
                 pass_fds=[*fds, *passed],
-                preexec_fn=self.launcher_preexec(),
             )
         finally:
             for fd in [log_fd, *fds]:
@@ -121,7 +155,9 @@ class BwrapSandbox(AgentSandbox):
             # the namespace and the launcher reaps it and exits. Killing the launcher first
             # would leave the init a zombie until the host's init reaps it.
             launcher = process.pid
-            inits = {pid for pid, (ppid, _, _) in proc_table().items() if ppid == launcher}
+            inits = children(launcher)
+            if inits is None:
+                inits = [pid for pid, (ppid, _, _) in proc_table().items() if ppid == launcher]
             signal_all(inits, signal.SIGKILL)
             try:
                 await asyncio.wait_for(process.wait(), _LAUNCHER_EXIT_SECONDS)
@@ -130,8 +166,15 @@ class BwrapSandbox(AgentSandbox):
                     process.kill()  # its pid namespace dies with it (--die-with-parent)
         await process.wait()
         if self.identity.switch:  # the namespace teardown is asynchronous: make sure
-            uid = self.identity.uid
-            await asyncio.to_thread(stop_then_kill, lambda: pids_of_uid(uid))
+            await asyncio.to_thread(stop_then_kill, self._leftover_pids())
+
+    def _leftover_pids(self) -> Callable[[], set[int]]:
+        """What finds processes of this devbox that outlived its namespace: its pids cgroup
+        (cheap to read), else a scan of /proc for its uid."""
+        uid, cgroups = self.identity.uid, self.cgroups
+        if cgroups.members() is None:
+            return lambda: pids_of_uid(uid)
+        return lambda: cgroups.members() or set()
 
 
 def _root_links() -> list[str]:

@@ -3,8 +3,8 @@
 Used only where the v1 controllers are mounted and writable; otherwise the rlimits the agent
 sets are the only limits (see ``AgentSandbox.agent_config``), and ``limits_note`` says so where
 the user looks (the serve banner, server.json, connect()'s repr). cgroup v2-only hosts are in
-that case: their unified hierarchy is not used. The launcher joins the groups in its
-``preexec_fn`` before dropping privileges, so every process of the devbox is inside them.
+that case: their unified hierarchy is not used. The launcher joins the groups before it drops
+privileges (``AgentSandbox.launcher_argv``), so every process of the devbox is inside them.
 
 A server that crashed leaves its devboxes' groups behind (their processes died with it);
 ``sweep_leftover_cgroups`` removes the empty ones at the next start.
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -55,6 +54,17 @@ class DevboxCgroups:
     def controllers(self) -> list[str]:
         return [directory.parent.parent.name for directory in self.directories]
 
+    def members(self) -> set[int] | None:
+        """Every live process of the devbox (its pids group lists them all, and no process can
+        leave it unprivileged); None without that group."""
+        for directory in self.directories:
+            if directory.parent.parent.name == "pids":
+                try:
+                    return {int(pid) for pid in (directory / "cgroup.procs").read_text().split()}
+                except FileNotFoundError:  # removed: nothing is left in it
+                    return set()
+        return None
+
     @classmethod
     def create(cls, devbox_id: str, limits: Limits) -> DevboxCgroups:
         """Make and configure the groups; a controller that is missing or refuses is skipped."""
@@ -72,14 +82,6 @@ class DevboxCgroups:
                 continue
             made.append(directory)
         return cls(made)
-
-    def join(self) -> None:
-        """Move the calling process into every group (called in the launcher's preexec_fn)."""
-        pid = str(os.getpid()).encode()
-        for directory in self.directories:
-            fd = os.open(directory / "cgroup.procs", os.O_WRONLY)
-            os.write(fd, pid)
-            os.close(fd)
 
     async def remove(self) -> None:
         """Delete the groups once empty (call after killing every process; a dying process can

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 
@@ -29,8 +28,9 @@ async def pack_home(home: Path, archive: Path) -> int:
     return (await asyncio.to_thread(os.stat, archive)).st_size
 
 
-async def unpack_home(archive: Path, home: Path, preexec: Callable[[], None] | None) -> None:
-    """Unpack ``archive`` into ``home`` as the devbox user (``preexec`` drops to it).
+async def unpack_home(archive: Path, home: Path, as_user: list[str]) -> None:
+    """Unpack ``archive`` into ``home`` as the devbox user (``as_user``: the words that make
+    tar run as it, see ``Identity.launch_prefix``).
 
     tar reads the archive from stdin, so the devbox user needs no access to its path, and it
     writes with the devbox user's rights only (so, as it is not root, set-id bits are dropped).
@@ -40,11 +40,11 @@ async def unpack_home(archive: Path, home: Path, preexec: Callable[[], None] | N
     """
     with open(archive, "rb") as source:
         process = await asyncio.create_subprocess_exec(
+            *as_user,
             *("tar", "--no-same-owner", "-C", str(home), "-xzf", "-"),
             stdin=source,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            preexec_fn=preexec,
         )
         _, err = await process.communicate()
     if process.returncode != 0:

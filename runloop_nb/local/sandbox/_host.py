@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,11 @@ STOPPED_MESSAGE = (
 DIED_MESSAGE = (
     "The devbox's exec agent ended (killed from inside the devbox, or by a limit); the devbox "
     "was stopped and marked failed. Create a new devbox."
+)
+#: ``sh -c`` script: write 0 to each of the first ``$1`` files (cgroup.procs), then exec the rest.
+_JOIN_CGROUPS = (
+    'n=$1; shift; while [ "$n" -gt 0 ]; do echo 0 > "$1" || exit 125; shift; n=$((n - 1)); done; '
+    'exec "$@"'
 )
 _EXECUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -187,10 +192,21 @@ class AgentSandbox(Sandbox, abc.ABC):
             return f"launcher said: {text[-2000:]}" if text else "the launcher printed nothing"
         return "no launcher log"
 
-    def launcher_preexec(self) -> Callable[[], None] | None:
-        """The launcher's ``preexec_fn``: join the devbox's cgroups, then drop to its uid."""
-        join = self.cgroups.join if self.cgroups.directories else None
-        return self.identity.preexec(join)
+    def launcher_argv(self, argv: list[str]) -> list[str]:
+        """``argv`` behind what makes the launcher join the devbox's cgroups, then drop to its
+        uid (both before the launcher makes any child, so every process of the devbox is in
+        the groups and runs as the devbox user).
+
+        Done by ``sh`` and ``setpriv`` in the launched process rather than a ``preexec_fn``:
+        the server then launches with vfork instead of forking its whole ~100 MB (measured
+        here: 0.4 instead of 5 ms of server CPU, 1.4 instead of 18 ms with its loop blocked).
+        """
+        prefix: list[str] = []
+        procs = [str(directory / "cgroup.procs") for directory in self.cgroups.directories]
+        if procs:
+            # "0" moves the writing process itself; the groups are root's, so this comes first.
+            prefix = ["/bin/sh", "-c", _JOIN_CGROUPS, "sh", str(len(procs)), *procs]
+        return [*prefix, *self.identity.launch_prefix(), *argv]
 
     def launch_log_file(self) -> int:
         """An fd for the launcher's stdout/stderr (``root/ctl/launch.log``, host-only)."""
@@ -352,7 +368,7 @@ class AgentSandbox(Sandbox, abc.ABC):
         marker = self.root / "ctl" / "restored"
         if self._snapshot is None or marker.exists():
             return
-        await unpack_home(self._snapshot, self.home, self.identity.preexec())
+        await unpack_home(self._snapshot, self.home, self.identity.launch_prefix())
         self.home.chmod(0o700)  # the archive's "." entry may carry another mode
         marker.write_text(str(self._snapshot))
 

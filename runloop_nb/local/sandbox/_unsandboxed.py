@@ -49,12 +49,12 @@ class UnsandboxedSandbox(AgentSandbox):
             "env": {**env, "PATH": SANE_PATH, "LANG": "C.UTF-8"},
         }
         agent = str(runtime().agent_dir / "_agent.py")
-        argv = [host_python(), "-B", "-s", "-E", agent, json.dumps(config)]
+        argv = [host_python(), "-B", "-S", "-s", "-E", agent, json.dumps(config)]
         _check_reachable(self.root, self.identity.uid if self.identity.switch else None)
         log_fd = self.launch_log_file()
         try:
             return await asyncio.create_subprocess_exec(
-                *argv,
+                *self.launcher_argv(argv),
                 cwd=home,
                 env={"PATH": SANE_PATH, "LANG": "C.UTF-8"},
                 stdin=subprocess.DEVNULL,
@@ -62,7 +62,6 @@ class UnsandboxedSandbox(AgentSandbox):
                 stderr=log_fd,
                 start_new_session=True,
                 pass_fds=[config["listen_fd"], config["exec_dir_fd"]],
-                preexec_fn=self.launcher_preexec(),
             )
         finally:
             os.close(log_fd)

@@ -11,7 +11,9 @@ restarted server finds the same uid again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import shutil
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +36,20 @@ class Identity:
         if self.switch:
             os.chown(path, self.uid, self.gid, follow_symlinks=False)
 
+    def launch_prefix(self) -> list[str]:
+        """Words to put before a command so that it runs as this uid, with no supplementary
+        groups and no capabilities (``setpriv``); empty when the server need not switch.
+
+        Not a ``preexec_fn``: that makes Python fork the whole server for every launch (and
+        blocks its event loop meanwhile), where a plain launch uses vfork (~10x cheaper).
+
+        Raises:
+            RuntimeError: ``setpriv`` (util-linux) is not installed.
+        """
+        if not self.switch:
+            return []
+        return [setpriv(), f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", "--"]
+
     def preexec(self, before: Callable[[], None] | None = None) -> Callable[[], None] | None:
         """A ``preexec_fn`` that runs ``before`` (still privileged), then drops to this uid."""
         if not self.switch:
@@ -48,6 +64,18 @@ class Identity:
             os.setresuid(uid, uid, uid)
 
         return drop
+
+
+@functools.cache
+def setpriv() -> str:
+    """Path of util-linux's ``setpriv``, which launches devbox processes as their uid."""
+    found = shutil.which("setpriv", path="/usr/bin:/bin:/usr/sbin:/sbin")
+    if found is None:
+        raise RuntimeError(
+            "setpriv is not installed (it is part of util-linux); a root server needs it to "
+            "start devbox processes as their own users: install util-linux"
+        )
+    return found
 
 
 def identity_for(root: Path, devbox_id: str) -> Identity:

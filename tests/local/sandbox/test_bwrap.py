@@ -90,6 +90,19 @@ async def test_only_needed_parts_of_etc(box: Sandbox) -> None:
     assert len(lines) == 2  # nothing "visible:"
 
 
+async def test_the_login_profile_sets_debians_path_without_running_id(box: Sandbox) -> None:
+    # An `id` first on PATH would be run by Debian's own /etc/profile, at every command.
+    await box.write_file("bin/id", b"#!/bin/sh\ntouch /home/user/id-ran\necho 1000\n", mode=0o755)
+    status, out, _ = await run(box, 'echo "$PATH"', env={"PATH": "/home/user/bin:/usr/bin:/bin"})
+    assert (status, out) == (0, b"/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games\n")
+    assert await box.path_kind("id-ran") is None
+    status, out, _ = await run(box, "PS1='$ ' sh -lc 'echo \"$PATH\"'")  # sh has no EUID: id runs
+    assert (status, out.decode().strip()) == (
+        0,
+        "/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games",
+    )
+
+
 async def test_host_side_runs_as_the_devbox_uid(box: Sandbox) -> None:
     identity = agent_sandbox(box).identity
     if os.geteuid() == 0:

@@ -14,7 +14,7 @@ import pytest
 
 from runloop_nb.local.sandbox import Sandbox
 
-from ._helpers import run
+from ._helpers import agent_sandbox, run
 from .conftest import MakeSandbox
 
 IMPOSTER = (
@@ -58,3 +58,21 @@ async def test_two_devboxes_each_reach_their_own_agent(make_sandbox: MakeSandbox
     await run(one, _attack("/run/ctl/run/agent.sock"))
     assert await one.read_file("who.txt") == b"one"
     assert await two.read_file("who.txt") == b"two"
+
+
+async def test_calls_reuse_connections_and_a_call_given_up_leaves_no_stale_reply(
+    sandbox: Sandbox,
+) -> None:
+    channel = agent_sandbox(sandbox)._running()
+    for _ in range(5):
+        reply, _ = await channel.call({"op": "ping"})
+    assert len(channel._idle) == 1  # five calls in a row went over one connection
+    await sandbox.exec("held", "sleep 30")
+    with pytest.raises(TimeoutError):  # the agent would answer this wait only after 2 s
+        await channel.call({"op": "wait", "id": "held", "timeout": 2}, timeout=0.2)
+    assert channel._idle == []  # that connection was closed, not given back
+    reply, _ = await channel.call({"op": "ping"})
+    assert set(reply) == {"ok", "pid", "size"}  # the ping's own answer, not the wait's
+    await sandbox.write_file("f.txt", b"x" * 100_000)
+    assert await sandbox.read_file("f.txt") == b"x" * 100_000
+    await sandbox.kill("held")

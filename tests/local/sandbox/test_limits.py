@@ -16,7 +16,7 @@ from runloop_nb.local.sandbox import (
     limits_from_launch_parameters,
 )
 
-from ._helpers import agent_sandbox, outputs, pids_with, run
+from ._helpers import agent_sandbox, outputs, pids_with, run, until
 from .conftest import SMALL, MakeSandbox
 
 
@@ -209,3 +209,15 @@ async def test_cgroups_are_removed_with_the_devbox(make_sandbox: MakeSandbox) ->
     assert all(d.is_dir() for d in directories)
     await sandbox.shutdown()
     assert not any(d.exists() for d in directories)
+
+
+@needs_cgroups
+async def test_the_pids_group_lists_every_process_of_the_devbox(make_sandbox: MakeSandbox) -> None:
+    sandbox = await make_sandbox("bwrap")
+    await sandbox.exec("bg", "setsid sleep 300 & sleep 301", env={"TOKEN": "grouped"})
+    await until(lambda: len(pids_with("grouped")) >= 2)
+    members = agent_sandbox(sandbox).cgroups.members()
+    assert members is not None
+    assert pids_with("grouped") <= members  # a setsid child too: no process leaves the group
+    await sandbox.shutdown()
+    assert pids_with("grouped") == set()
