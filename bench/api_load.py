@@ -216,8 +216,8 @@ async def bench_rows(seconds: float = 8.0, rounds: int = 3) -> list[Row]:
         Row(f"GET p95 under {IN_FLIGHT} runs, {CLIENTS} concurrent clients",
             _median(got["load"], 1), "ms", _median(got["idle"], 1), peer,
             f"<= {TARGET_MS:.0f} ms"),
-        Row("  of which inside the server's app (access log; the rest waits for its event loop)",
-            _median(got["inside"], 1), "ms"),
+        Row("  of which inside the server's app (access log; the rest: waiting for its loop"
+            " and a core)", _median(got["inside"], 1), "ms"),
         Row("GET p95, idle server, one client", _median(got["idle1"], 1), "ms"),
     ]  # fmt: skip
 
