@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from runloop_nb.client import RunloopClient
-from runloop_nb.local import ensure_server, stop_server
+from runloop_nb.local import ServerInfo, ensure_server, stop_server
 
 
 @contextlib.asynccontextmanager
@@ -25,11 +25,19 @@ async def local_client() -> AsyncIterator[RunloopClient]:
 @contextlib.asynccontextmanager
 async def local_server() -> AsyncIterator[tuple[RunloopClient, int]]:
     """A client of a freshly started local server and the server's pid (for CPU accounting)."""
+    async with (
+        local_server_info() as (info, _home),
+        RunloopClient(api_key=info.token, base_url=info.url) as client,
+    ):
+        yield client, info.pid
+
+
+@contextlib.asynccontextmanager
+async def local_server_info() -> AsyncIterator[tuple[ServerInfo, Path]]:
+    """A freshly started local server (url, token, pid) and its data directory (removed after)."""
     home = _data_dir()
     try:
-        info = ensure_server(home, timeout=60.0)
-        async with RunloopClient(api_key=info.token, base_url=info.url) as client:
-            yield client, info.pid
+        yield ensure_server(home, timeout=60.0), home
     finally:
         stop_server(home)
         shutil.rmtree(home, ignore_errors=True)

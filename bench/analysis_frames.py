@@ -3,20 +3,27 @@
 Run: `.venv/bin/python bench/analysis_frames.py`. The runs are served by an in-memory fake of
 the Runloop cloud (httpx.MockTransport: no network, no sockets), so "listing" is the client's
 own cost (paging, JSON decoding, pydantic parsing) without a network's latency; the frames are
-then built from the listed views, each step timed alone (best of 3).
+then built from the listed views, each step timed alone (best of 3). The analysis report
+(`runloop_nb.report.report`: listing, model, HTML, the file written) is timed over the same
+five finished benchmark runs, whole and by step (target: <= 2 s for 10,000 runs).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
 from _harness import Row, print_table  # bench/ is on sys.path when a script of it runs
 
 from runloop_nb import analysis
 from runloop_nb.client import RunloopClient
+from runloop_nb.report import report
+from runloop_nb.report._model import build_model
+from runloop_nb.report._render import render_html
 
 SCENARIOS = 200
 ATTEMPTS = 10
@@ -90,6 +97,7 @@ def _best(fn, repeat: int = 3) -> tuple[float, object]:  # type: ignore[no-untyp
 
 
 PAGED = 10_000
+REPORT_TARGET_S = 2.0
 
 
 def _scenario_cloud() -> httpx.MockTransport:
@@ -171,13 +179,23 @@ async def bench_rows() -> list[Row]:
                     after = body["runs"][-1]["id"]
             pd.json_normalize(rows)
 
+    async def ours_report() -> None:
+        async with RunloopClient(
+            api_key="bench", base_url="http://cloud.invalid", transport=_fake_cloud()
+        ) as client:
+            with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+                await report(client, ids, Path(tmp) / "report.html")
+
     ours_frame = await _best_async(ours_df)
     raw_frame = await _best_async(raw_df)
+    report_time = await _best_async(ours_report)
     return [
         Row("page 10,000 scenarios at 100/page (fake cloud)", ours_paging * 1000, "ms",
             raw_paging * 1000, "raw httpx + json, same pages"),
         Row("runs_df on 10,000 runs (listing + frame, fake cloud)", ours_frame * 1000, "ms",
             raw_frame * 1000, "raw httpx + json + pd.json_normalize"),
+        Row("report of 10,000 runs (listing + model + HTML file, fake cloud)", report_time,
+            "s", None, "", f"<= {REPORT_TARGET_S:.0f} s"),
     ]  # fmt: skip
 
 
@@ -197,6 +215,8 @@ async def main() -> None:
     summary_time, _ = _best(lambda: analysis.summarize(outcomes))
     compare_time, _ = _best(lambda: analysis.compare(outcomes, "reference", "mutant"))
     passk_time, _ = _best(lambda: analysis.pass_at_k_table(outcomes))
+    model_time, model = _best(lambda: build_model(data))
+    html_time, page = _best(lambda: render_html(model))  # type: ignore[arg-type]
     print(f"{len(data.scenario_runs):,} scenario runs ({len(AGENTS)} benchmark runs of {SCENARIOS} "
           f"scenarios x {ATTEMPTS} attempts), fake cloud in memory, best of 3")  # fmt: skip
     rows = [
@@ -208,7 +228,12 @@ async def main() -> None:
         ("summarize", f"{summary_time:.3f}"),
         ("compare (200 paired scenarios)", f"{compare_time:.3f}"),
         ("pass_at_k_table", f"{passk_time:.3f}"),
-    ]
+        ("report: model (frames, summaries, comparison)", f"{model_time:.3f}"),
+        (f"report: HTML ({len(str(page)) / 1e6:.1f} MB, charts, outcome matrix)",
+         f"{html_time:.3f}"),
+        (f"report: listing + model + HTML (target <= {REPORT_TARGET_S:.0f} s)",
+         f"{listing + model_time + html_time:.3f}"),
+    ]  # fmt: skip
     print_table(["step", "seconds"], rows)
 
 

@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import analysis_frames  # noqa: E402
+import api_load  # noqa: E402
 import devbox_speed  # noqa: E402
 import humaneval_gold  # noqa: E402
 import import_time  # noqa: E402
@@ -39,6 +40,7 @@ def main() -> int:
     rows += asyncio.run(devbox_speed.bench_rows(5 if quick else 20, 10 if quick else 50))
     rows += asyncio.run(humaneval_gold.bench_rows(4))
     rows += asyncio.run(analysis_frames.bench_rows())
+    rows += asyncio.run(api_load.bench_rows(4.0 if quick else 8.0, 2 if quick else 3))
     rows += widget_paging.bench_rows()
     machine = f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end"
     print(f"machine: {platform.platform()}, {machine}\n")

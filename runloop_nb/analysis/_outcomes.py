@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from runloop_nb.analysis._classify import SCORED_OUTCOMES
-from runloop_nb.analysis._columns import OUTCOME_DTYPE, OUTCOMES, frame
+from runloop_nb.analysis._columns import OUTCOME_DTYPE, OUTCOMES, frame, rows
 from runloop_nb.analysis._frames import cluster_of
 from runloop_nb.analysis._keys import AGENT_KEY
 from runloop_nb.analysis._stats import clustered_standard_error, normal_interval, wilson_interval
@@ -41,6 +41,7 @@ OUTCOME_COLUMNS: dict[str, Any] = {
 # summary's pass rate is flagged unreliable.
 UNRELIABLE_SHARE = 0.05
 _INFRA = ("scorer_error", "timeout", "infra_failed")
+_KEY = ("benchmark_run_id", "agent", "attempt", "scenario_id")
 
 
 def outcomes_frame(data: RunSet, runs: pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +57,7 @@ def outcomes_frame(data: RunSet, runs: pd.DataFrame) -> pd.DataFrame:
     )
     by_key = {
         (r.benchmark_run_id, r.agent, r.attempt, r.scenario_id): r
-        for r in latest.itertuples(index=False)
+        for r in rows(latest, (*_KEY, "outcome", "score", "scenario_name", "run_id", "duration_s"))
     }
     groups = _groups(data, latest)
     cols: dict[str, list[Any]] = {name: [] for name in OUTCOME_COLUMNS}
@@ -177,7 +178,7 @@ def _groups(data: RunSet, runs: pd.DataFrame) -> dict[tuple[Any, Any, Any], list
     """(benchmark run, agent, attempt) -> the scenario ids that group must account for."""
     groups: dict[tuple[Any, Any, Any], list[str]] = {}
     seen: dict[Any, list[str]] = {}
-    for r in runs.itertuples(index=False):
+    for r in rows(runs, _KEY):
         groups.setdefault((r.benchmark_run_id, r.agent, r.attempt), [])
         seen.setdefault(r.benchmark_run_id, []).append(r.scenario_id)
     for parent in data.benchmark_runs.values():  # a run with no scenario run still counts

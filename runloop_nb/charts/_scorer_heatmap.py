@@ -22,12 +22,11 @@ def scorer_heatmap(scores: pd.DataFrame, *, by: str | None = None) -> go.Figure:
         require(scores, (by,), "scorer_heatmap")
         label = named["scoring_function"] + " | " + named[by].astype("string").fillna("(none)")
         named = named.assign(scoring_function=label)
+    named = named.assign(is_error=named["state"].eq("error").fillna(False).astype(int))
     grouped = named.groupby(["scenario_name", "scoring_function"])
     mean = grouped["score"].mean().unstack()
     runs = grouped["score"].size().unstack().reindex_like(mean)
-    errors = (
-        grouped["state"].apply(lambda s: int((s == "error").sum())).unstack().reindex_like(mean)
-    )
+    errors = grouped["is_error"].sum().unstack().reindex_like(mean)
     text = np.where(mean.isna(), "", mean.round(2).astype(str))
     x_title = "scoring function" if by is None else f"scoring function | {by}"
     figure = new_figure("Mean score per scenario and scoring function", x_title, "scenario")

@@ -71,7 +71,7 @@ def create_app(state: ServerState) -> FastAPI:
     return app
 
 
-async def _each_query_parameter_once(request: Request) -> None:  # async: see get_state
+async def _each_query_parameter_once(request: Request) -> None:
     """400 for a repeated query parameter: no parameter of the API is a list, and taking one of
     the values silently (``limit=5&limit=500``) would answer a question nobody asked."""
     keys = [key for key, _ in request.query_params.multi_items()]

@@ -73,7 +73,7 @@ def parse_one_of(name: str, raw: str | None, values: Iterable[str]) -> str | Non
     return raw
 
 
-async def page_params(  # async: see get_state
+async def page_params(
     limit: Annotated[str | None, Query(), integer_param(1, MAX_LIMIT)] = None,
     starting_after: Annotated[str | None, Query()] = None,
     include_total_count: Annotated[str | None, Query(), BOOLEAN_PARAM] = None,

@@ -136,8 +136,8 @@ class _Spawner:
 async def get_state(request: Request) -> ServerState:
     """FastAPI dependency: the ``ServerState`` the app was created with.
 
-    ``async`` (as every dependency here) although it awaits nothing: FastAPI runs a plain
-    ``def`` dependency in its thread pool, a thread hop on every request for nothing.
-    """
+    ``async`` (as every per-request dependency here): FastAPI runs a plain ``def`` dependency in
+    its thread pool, a round trip through a worker thread and the event loop per request that
+    made every GET wait behind whatever else the loop was doing (issue 13)."""
     state: ServerState = request.app.state.server
     return state

@@ -16,6 +16,7 @@ from plotly.io import to_html
 from plotly.offline import get_plotlyjs
 
 from runloop_nb.analysis import OUTCOMES, Comparison
+from runloop_nb.analysis._columns import rows
 from runloop_nb.charts import (
     durations_chart,
     paired_chart,
@@ -184,16 +185,23 @@ def _outcome_matrix(outcomes: pd.DataFrame) -> str:
     labelled = outcomes.assign(column=_column_labels(outcomes))
     columns = list(dict.fromkeys(labelled["column"]))
     head = "<th class='text'>scenario</th>" + "".join(f"<th>{_e(c)}</th>" for c in columns)
-    rows = []
-    for name, group in labelled.groupby("scenario_name", sort=False, dropna=False):
-        by_column = {r.column: r for r in group.itertuples()}
-        cells = "".join(_outcome_cell(by_column.get(c)) for c in columns)
-        rows.append(f"<tr><td class='text'>{_e(name)}</td>{cells}</tr>")
+    # One pass over the rows (not a groupby of 10,000 rows with itertuples per group): each
+    # scenario name, in order of first appearance, with its row per column.
+    by_name: dict[Any, dict[str, Any]] = {}
+    for r in rows(labelled, ("scenario_name", "column", "outcome", "score", "run_id")):
+        name = None if pd.isna(r.scenario_name) else r.scenario_name
+        by_name.setdefault(name, {})[r.column] = r
+    lines = [
+        f"<tr><td class='text'>{_e(name)}</td>"
+        + "".join(_outcome_cell(by_column.get(c)) for c in columns)
+        + "</tr>"
+        for name, by_column in by_name.items()
+    ]
     legend = " ".join(
         f"<span style='background:{OUTCOME_COLORS[o]};color:#fff;padding:0 4px'>{o}</span>"
         for o in OUTCOMES
     )
-    table = f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    table = f"<table><tr>{head}</tr>{''.join(lines)}</table>"
     return f"<p>{legend}</p><div class='wide'>{table}</div>"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import httpx
@@ -89,3 +90,31 @@ async def test_first_start_loads_the_bundled_catalog_once(data_dir: Path) -> Non
             assert (await ok(await h.get("/v1/benchmarks")))["benchmarks"] == []
         await state.close()
     assert counts[0] == counts[1], "a second start must not load the catalog again"
+
+
+async def test_no_route_hops_through_the_thread_pool_per_request(state: ServerState) -> None:
+    # FastAPI runs a plain `def` endpoint or dependency in its thread pool: a worker-thread and
+    # event-loop round trip per request, which under load made each GET wait 0.2-1 s (issue 13).
+    from fastapi.dependencies.models import Dependant
+    from fastapi.routing import APIRoute
+
+    from runloop_nb.local._state import get_state
+    from runloop_nb.local.routes import all_routers
+
+    def calls(dependant: Dependant) -> list[object]:
+        found = [dependant.call]
+        for nested in dependant.dependencies:
+            found += calls(nested)
+        return found
+
+    app = create_app(state)
+    seen: list[object] = [d.dependency for d in app.router.dependencies]
+    for router in all_routers():
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                seen += calls(route.dependant)
+    blocking = sorted({getattr(c, "__qualname__", repr(c)) for c in seen
+                       if not inspect.iscoroutinefunction(c)})  # fmt: skip
+    assert get_state in seen
+    assert len(seen) > 100
+    assert blocking == [], f"sync endpoints/dependencies (run in the thread pool): {blocking}"
