@@ -6,12 +6,17 @@ of milliseconds on every ``connect()``), even when every request goes to the loc
 http requests go through one whose SSL context trusts no CA at all (it never speaks TLS, and if
 it ever had to, verification would fail, closed), and the first https request builds httpx's
 default, verifying transport, honouring ``SSL_CERT_FILE``/``SSL_CERT_DIR`` as before.
+
+httpx imports httpcore (and h2 when installed) only when its first transport is made: tens of
+milliseconds at the first request. Importing it here moves that into the client's import, which
+``connect()`` overlaps with the local server's start-up.
 """
 
 from __future__ import annotations
 
 import ssl
 
+import httpcore  # noqa: F401  (see above)
 import httpx
 
 
