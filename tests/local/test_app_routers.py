@@ -39,6 +39,9 @@ async def test_later_routers_are_added_by_the_first_authorised_request_outside_t
             assert devboxes.status_code == 200
             assert devboxes.json()["devboxes"] == []
             assert later.included
+            repeated = await http.get("/v1/devboxes?limit=5&limit=5", headers=AUTH)
+            assert repeated.status_code == 400  # the app's own dependencies apply to them too
+            assert "query parameter 'limit' is given 2 times" in repeated.json()["message"]
             missing = await http.get("/v1/no_such_thing", headers=AUTH)
             assert missing.status_code == 404
             assert missing.json()["error"] == "not_found"
