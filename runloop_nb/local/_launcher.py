@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import http.client
 import os
 import signal
 import subprocess
@@ -76,6 +75,9 @@ def server_alive(info: ServerInfo, *, timeout: float = 2.0) -> bool:
     if not pid_alive(info.pid):
         return False
     # http.client, not httpx: this runs in every connect() and must stay cheap to import.
+    # Imported here, not above: connect() spawns a server before it needs this.
+    import http.client
+
     parts = urlsplit(info.url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
     try:
