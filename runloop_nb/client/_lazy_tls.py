@@ -7,17 +7,22 @@ http requests go through one whose SSL context trusts no CA at all (it never spe
 it ever had to, verification would fail, closed), and the first https request builds httpx's
 default, verifying transport, honouring ``SSL_CERT_FILE``/``SSL_CERT_DIR`` as before.
 
-httpx imports httpcore (and h2 when installed) only when its first transport is made: tens of
-milliseconds at the first request. Importing it here moves that into the client's import, which
-``connect()`` overlaps with the local server's start-up.
+httpx imports httpcore (and h2 when installed) only when its first transport is made, and
+httpcore imports anyio's asyncio backend at its first request: tens of milliseconds each, at the
+first request. Importing them here moves that into the client's import, which ``connect()``
+overlaps with the local server's start-up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 
 import httpcore  # noqa: F401  (see above)
 import httpx
+
+with contextlib.suppress(ImportError):  # see above; only an earlier import if it moves
+    import anyio._backends._asyncio  # noqa: F401
 
 
 class LazyTLSTransport(httpx.AsyncBaseTransport):
