@@ -12,7 +12,7 @@ from support.local_api import TOKEN
 
 from runloop_nb.local._app import create_app
 from runloop_nb.local._state import ServerState
-from runloop_nb.local.routes import all_routers
+from runloop_nb.local.routes import FIRST, all_routers, other_modules, routers
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -62,3 +62,13 @@ def test_the_schema_describes_every_route_before_any_request(data_dir: Path) -> 
     assert operations == _operations(eager.openapi())
     assert ("post", "/v1/devboxes") in operations
     assert ("get", "/v1/benchmarks/list_public") in operations
+
+
+def test_no_later_router_has_a_path_under_a_first_routers_prefix() -> None:
+    """What makes answering those paths before the later routers are in safe."""
+    prefixes = [router.prefix for router in routers(FIRST)]
+    for router in routers(other_modules()):
+        for route in router.routes:
+            path = getattr(route, "path", "")
+            clash = [p for p in prefixes if path == p or path.startswith(p + "/")]
+            assert clash == [], f"{path} is under {clash}: add its module to routes.FIRST"
