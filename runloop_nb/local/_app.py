@@ -4,10 +4,7 @@ Every error answer is JSON ``{"error": <code>, "message": <what to do>}``:
 domain errors (``ServerError``) get their own status; validation errors, malformed JSON and
 wrong types get 400 with a message naming the field; unknown paths 404; wrong methods 405;
 any other exception is a bug: it is logged with its traceback and answered 500.
-
-Only the routers of the first requests (``routes.FIRST``) are built before the server answers;
-``LazyRoutersMiddleware`` imports and adds the others on the first authorised request for
-another path, and ``app.openapi()`` does before it describes them.
+Routers not needed by the first requests are built on demand (``_lazy_routers``).
 """
 
 from __future__ import annotations
@@ -25,11 +22,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from runloop_nb.local import routes
 from runloop_nb.local._access_log import AccessLogMiddleware
 from runloop_nb.local._errors import InvalidRequest, ServerError
 from runloop_nb.local._idempotency import IdempotencyMiddleware
 from runloop_nb.local._json_body import SURROGATE_MESSAGE
+from runloop_nb.local._lazy_routers import install_routers
 from runloop_nb.local._openapi import install_openapi
 from runloop_nb.local._state import ServerState
 from runloop_nb.local.sandbox import SandboxFailed
@@ -63,18 +60,7 @@ def create_app(state: ServerState) -> FastAPI:
     app.state.server = state
     install_openapi(app)
     _add_error_handlers(app)
-    for router in routes.routers(routes.FIRST):
-        app.include_router(router)
-    later = app.state.later_routers = _LaterRouters(app)
-    schema = app.openapi
-
-    def schema_of_every_route() -> dict[str, Any]:
-        later.include()
-        return schema()
-
-    app.openapi = schema_of_every_route  # type: ignore[method-assign]
-    # Innermost: routers are added only for requests that passed the token check.
-    app.add_middleware(LazyRoutersMiddleware, later=later)
+    install_routers(app)  # first: its middleware is the innermost
     # Added last = outermost: the token is checked before an idempotent answer is replayed.
     app.add_middleware(IdempotencyMiddleware, cache=lambda: state.idempotency)
     # Outside the idempotency cache (which keeps the body), inside auth (401 comes first).
@@ -83,41 +69,6 @@ def create_app(state: ServerState) -> FastAPI:
     # Outermost, so refused (401, 413) and failed requests are logged too.
     app.add_middleware(AccessLogMiddleware)
     return app
-
-
-class _LaterRouters:
-    """The routers not in ``routes.FIRST``: imported and included once, when first needed."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self._app = app
-        self.included = False
-
-    def include(self) -> None:
-        if self.included:
-            return
-        for router in routes.routers(routes.other_modules()):
-            self._app.include_router(router)
-        self.included = True
-
-
-class LazyRoutersMiddleware:
-    """Add the later routers before the first request for a path outside ``routes.FIRST``.
-
-    Every answer is the one the full app gives: a path under a first router's prefix is matched
-    by that router alone either way, and any other request waits until all routers are in.
-    """
-
-    def __init__(self, app: ASGIApp, later: _LaterRouters) -> None:
-        self.app = app
-        self._later = later
-        self._prefixes = tuple(router.prefix for router in routes.routers(routes.FIRST))
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._later.included and scope["type"] != "lifespan":
-            path = scope["path"]
-            if not any(path == p or path.startswith(p + "/") for p in self._prefixes):
-                self._later.include()
-        await self.app(scope, receive, send)
 
 
 def _each_query_parameter_once(request: Request) -> None:
