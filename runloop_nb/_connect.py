@@ -46,15 +46,19 @@ def connect(
             own URL and token; a remote one needs a key).
         LocalServerError: the local server could not be started.
     """
-    from runloop_nb.client import RunloopClient
-
     key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
     if key and key.strip():
+        from runloop_nb.client import RunloopClient
+
         return RunloopClient(api_key=key, base_url=base_url, **client_kwargs)
     _refuse_url_without_key(base_url)
-    from runloop_nb.local import ensure_server
+    from runloop_nb.local import starting_server
 
-    info = ensure_server(data_dir, timeout=start_timeout)
+    # The server is spawned first, so that its start-up overlaps the client's imports.
+    with starting_server(data_dir, timeout=start_timeout) as ready:
+        from runloop_nb.client import RunloopClient
+
+        info = ready()
     note = None if info.sandbox in ("", "bwrap sandboxes") else f"devboxes: {info.sandbox}"
     return RunloopClient(api_key=info.token, base_url=info.url, server_note=note, **client_kwargs)
 

@@ -1,5 +1,6 @@
 """Async httpx client of the Runloop REST API: paging, retries, long-poll awaits, handles."""
 
+import runloop_nb.client._lean_httpx  # noqa: F401  (first: httpx without its CLI)
 from runloop_nb.client._client import Api, RunloopClient
 from runloop_nb.client._handles import Devbox, ExecutionResult
 from runloop_nb.client._paging import AsyncPager, Page

@@ -23,6 +23,7 @@ from runloop_nb.client._errors_map import (
     connection_error,
     status_error,
 )
+from runloop_nb.client._lazy_tls import LazyTLSTransport
 from runloop_nb.client._settings import Settings
 from runloop_nb.client._types import NOT_GIVEN, encode_query, to_jsonable
 from runloop_nb.errors import ResponseFormatError
@@ -91,7 +92,8 @@ class Transport:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None or client.is_closed:
-            client = httpx.AsyncClient(transport=self._transport, follow_redirects=True)
+            transport = self._transport if self._transport is not None else LazyTLSTransport()
+            client = httpx.AsyncClient(transport=transport, follow_redirects=True)
             self._clients[loop] = client
         return client
 

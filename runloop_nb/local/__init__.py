@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from runloop_nb.local._launcher import ensure_server, log_path, server_alive, stop_server
+from runloop_nb.local._launcher import (
+    ensure_server,
+    log_path,
+    server_alive,
+    starting_server,
+    stop_server,
+)
 from runloop_nb.local._server import LocalServerError, ServerInfo, read_server_file, serve
 
 if TYPE_CHECKING:
@@ -27,6 +33,7 @@ __all__ = [
     "read_server_file",
     "serve",
     "server_alive",
+    "starting_server",
     "stop_server",
 ]
 

@@ -4,6 +4,7 @@ Every error answer is JSON ``{"error": <code>, "message": <what to do>}``:
 domain errors (``ServerError``) get their own status; validation errors, malformed JSON and
 wrong types get 400 with a message naming the field; unknown paths 404; wrong methods 405;
 any other exception is a bug: it is logged with its traceback and answered 500.
+Routers not needed by the first requests are built on demand (``_lazy_routers``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from runloop_nb.local._access_log import AccessLogMiddleware
 from runloop_nb.local._errors import InvalidRequest, ServerError
 from runloop_nb.local._idempotency import IdempotencyMiddleware
 from runloop_nb.local._json_body import SURROGATE_MESSAGE
+from runloop_nb.local._lazy_routers import install_routers
 from runloop_nb.local._openapi import install_openapi
 from runloop_nb.local._state import ServerState
-from runloop_nb.local.routes import all_routers
 from runloop_nb.local.sandbox import SandboxFailed
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,7 @@ def create_app(state: ServerState) -> FastAPI:
     app.state.server = state
     install_openapi(app)
     _add_error_handlers(app)
-    for router in all_routers():
-        app.include_router(router)
+    install_routers(app)  # first: its middleware is the innermost
     # Added last = outermost: the token is checked before an idempotent answer is replayed.
     app.add_middleware(IdempotencyMiddleware, cache=lambda: state.idempotency)
     # Outside the idempotency cache (which keeps the body), inside auth (401 comes first).

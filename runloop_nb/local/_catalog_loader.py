@@ -11,6 +11,12 @@ home archive changed is rewritten in place (same id, so earlier runs still resol
 archive becomes a new snapshot), new scenarios are added and dropped ones leave the benchmark's
 list (their documents stay for the runs that used them). Without this, a fix to a bundled scorer
 never reached a user whose data directory predates it.
+
+The server's start passes ``write_archives_later``: the home archives are then written in a
+thread after the documents are committed (a devbox asking for one first gets it written at
+once: ``SnapshotService.archive_path``), and ``catalog_version`` is recorded only once they are
+all on disk. A crash before that leaves snapshots without files and no version, so the next
+start refreshes the catalog, which finds those archives missing and adds them again.
 """
 
 from __future__ import annotations
@@ -43,8 +49,12 @@ _BUNDLED_FIELDS = (
 )
 
 
-async def load_catalog(state: ServerState) -> int:
-    """Load bundled benchmarks not loaded yet, refresh older ones; return how many were loaded."""
+async def load_catalog(state: ServerState, *, write_archives_later: bool = False) -> int:
+    """Load bundled benchmarks not loaded yet, refresh older ones; return how many were loaded.
+
+    With ``write_archives_later`` the home archives are written in a thread (see above);
+    ``await state.snapshots.archives_written()`` waits for them.
+    """
     try:
         from runloop_nb.local import catalog
     except ImportError:
@@ -60,15 +70,21 @@ async def load_catalog(state: ServerState) -> int:
     version = str(version) if version is not None else _names_hash(benchmarks)
     loaded: list[str] = json.loads(state.store.get_meta(LOADED_KEY) or "[]")
     count = refreshed = 0
+    later = write_archives_later
     for benchmark in benchmarks:
         if benchmark.name not in loaded:
-            _load_one(state, benchmark)
+            _load_one(state, benchmark, later)
             loaded.append(benchmark.name)
             state.store.set_meta(LOADED_KEY, json.dumps(loaded))
             count += 1
         else:
-            refreshed += _refresh_one(state, benchmark)
-    state.store.set_meta(VERSION_KEY, version)
+            refreshed += _refresh_one(state, benchmark, later)
+    if later:
+        state.snapshots.write_later_in_background(
+            lambda: state.store.set_meta(VERSION_KEY, version)
+        )
+    else:
+        state.store.set_meta(VERSION_KEY, version)
     log.info(
         "loaded %d bundled benchmarks and refreshed %d scenarios in %.2fs",
         count,
@@ -78,9 +94,11 @@ async def load_catalog(state: ServerState) -> int:
     return count
 
 
-def _load_one(state: ServerState, benchmark: Any) -> None:
+def _load_one(state: ServerState, benchmark: Any, later: bool) -> None:
     with state.store.transaction():
-        scenario_ids = [_load_scenario(state, benchmark.name, s)["id"] for s in benchmark.scenarios]
+        scenario_ids = [
+            _load_scenario(state, benchmark.name, s, later)["id"] for s in benchmark.scenarios
+        ]
         params = BenchmarkCreateParams(
             name=benchmark.name,
             scenario_ids=scenario_ids,
@@ -91,14 +109,16 @@ def _load_one(state: ServerState, benchmark: Any) -> None:
         state.benchmarks.create(params, is_public=True)
 
 
-def _load_scenario(state: ServerState, benchmark_name: str, scenario: Any) -> dict[str, Any]:
-    snapshot_id = _add_snapshot(state, benchmark_name, scenario, scenario.home_archive())
+def _load_scenario(
+    state: ServerState, benchmark_name: str, scenario: Any, later: bool
+) -> dict[str, Any]:
+    snapshot_id = _add_snapshot(state, benchmark_name, scenario, scenario.home_archive(), later)
     return state.scenarios.create(
         _scenario_params(benchmark_name, scenario, snapshot_id), is_public=True
     )
 
 
-def _refresh_one(state: ServerState, benchmark: Any) -> int:
+def _refresh_one(state: ServerState, benchmark: Any, later: bool) -> int:
     """Bring a loaded public benchmark up to the bundle; return how many scenarios changed.
 
     Public documents are read-only through the API (403), so this writes the store directly.
@@ -118,11 +138,11 @@ def _refresh_one(state: ServerState, benchmark: Any) -> int:
         for scenario in benchmark.scenarios:
             current = by_name.get(scenario.name)
             if current is None:
-                scenario_ids.append(_load_scenario(state, benchmark.name, scenario)["id"])
+                scenario_ids.append(_load_scenario(state, benchmark.name, scenario, later)["id"])
                 changed += 1
                 continue
             scenario_ids.append(current["id"])
-            if _refresh_scenario(state, benchmark.name, scenario, current):
+            if _refresh_scenario(state, benchmark.name, scenario, current, later):
                 changed += 1
         if scenario_ids != doc["scenarioIds"]:
             doc["scenarioIds"] = scenario_ids
@@ -131,13 +151,13 @@ def _refresh_one(state: ServerState, benchmark: Any) -> int:
 
 
 def _refresh_scenario(
-    state: ServerState, benchmark_name: str, scenario: Any, current: dict[str, Any]
+    state: ServerState, benchmark_name: str, scenario: Any, current: dict[str, Any], later: bool
 ) -> bool:
     archive = scenario.home_archive()
     environment = current.get("environment") or {}
     snapshot_id = environment.get("snapshot_id")
     if not snapshot_id or not _same_archive(state, snapshot_id, archive):
-        snapshot_id = _add_snapshot(state, benchmark_name, scenario, archive)
+        snapshot_id = _add_snapshot(state, benchmark_name, scenario, archive, later)
     wanted = state.scenarios.create_doc(
         _scenario_params(benchmark_name, scenario, snapshot_id), is_public=True
     )
@@ -158,11 +178,14 @@ def _same_archive(state: ServerState, snapshot_id: str, archive: bytes) -> bool:
         return False
 
 
-def _add_snapshot(state: ServerState, benchmark_name: str, scenario: Any, archive: bytes) -> str:
+def _add_snapshot(
+    state: ServerState, benchmark_name: str, scenario: Any, archive: bytes, later: bool
+) -> str:
     snapshot = state.snapshots.add_archive(
         archive,
         name=f"{benchmark_name}/{scenario.name}",
         metadata={"benchmark": benchmark_name, "scenario": scenario.name},
+        write_later=later,
     )
     return str(snapshot["id"])
 

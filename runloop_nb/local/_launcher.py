@@ -1,22 +1,23 @@
 """Find, start (detached) and stop the local server of a data directory from another process.
 
-``ensure_server()`` is what ``connect()`` calls: reuse the live server named by ``server.json``,
-or start ``python -m runloop_nb.cli serve`` in its own session (so it outlives a notebook kernel)
-and wait until it answers. ``ensure.lock`` serialises concurrent callers, so two kernels starting
-at once still get one server.
+``ensure_server()`` reuses the live server named by ``server.json``, or starts
+``python -m runloop_nb.cli serve`` in its own session (so it outlives a notebook kernel) and waits
+until it answers. ``starting_server()`` is the same in two halves, which is what ``connect()``
+uses: the server is spawned on entry, so the caller can import the client while the server
+starts, and the context's value waits for it. ``ensure.lock`` serialises concurrent callers, so
+two kernels starting at once still get one server.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import http.client
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +37,8 @@ LOG_FILE = "server.log"
 HEALTH_PATH = "/v1/benchmarks?limit=1&include_total_count=false"
 """An authenticated GET every server answers with 200: proves both liveness and the token."""
 _POLL_SECONDS = 0.02
+_START_POLL_SECONDS = 0.005
+"""While a server starts: a look at server.json costs microseconds, a late look up to this."""
 _LOG_TAIL_CHARS = 2000
 
 # Popen objects of servers started here: kept so the child is reaped (no zombie that looks
@@ -72,6 +75,9 @@ def server_alive(info: ServerInfo, *, timeout: float = 2.0) -> bool:
     if not pid_alive(info.pid):
         return False
     # http.client, not httpx: this runs in every connect() and must stay cheap to import.
+    # Imported here, not above: connect() spawns a server before it needs this.
+    import http.client
+
     parts = urlsplit(info.url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
     try:
@@ -93,13 +99,29 @@ def ensure_server(data_dir: Path | str | None = None, timeout: float = 10.0) -> 
         LocalServerError: the server did not answer within ``timeout`` seconds, or exited
             while starting (the message includes the end of its log).
     """
+    with starting_server(data_dir, timeout) as ready:
+        return ready()
+
+
+@contextlib.contextmanager
+def starting_server(
+    data_dir: Path | str | None = None, timeout: float = 10.0
+) -> Iterator[Callable[[], ServerInfo]]:
+    """``ensure_server()`` in two halves: a server is spawned (if needed) on entry; calling the
+    value waits until one answers and returns its ``ServerInfo`` (raising as ``ensure_server``).
+
+    Work done inside the block overlaps the server's start-up; ``ensure.lock`` is held until
+    the block ends, so concurrent callers still get one server. ``timeout`` counts from entry.
+    """
     base = resolve_data_dir(data_dir)
     deadline = time.monotonic() + timeout
     with _exclusive(base / ENSURE_LOCK, deadline):
         info = read_server_file(base)
         if info is not None and server_alive(info):
-            return info
-        return _start_and_wait(base, deadline)
+            yield lambda: info
+            return
+        child = _spawn_unless_served(base, info)
+        yield lambda: _wait_until_started(base, deadline, child)
 
 
 def stop_server(data_dir: Path | str | None = None, *, timeout: float = 10.0) -> bool:
@@ -158,14 +180,24 @@ def _spawn(base: Path) -> subprocess.Popen[bytes]:
     return child
 
 
-def _start_and_wait(base: Path, deadline: float) -> ServerInfo:
-    """Spawn a server once nobody serves the directory, then wait until one answers.
+def _spawn_unless_served(base: Path, stale: ServerInfo | None) -> subprocess.Popen[bytes] | None:
+    """Spawn a server now unless some process holds ``serve.lock`` (then None: wait for it)."""
+    if serving_lock_held(base):
+        return None
+    if stale is not None:
+        remove_server_file(base, pid=stale.pid)
+    return _spawn(base)
+
+
+def _wait_until_started(
+    base: Path, deadline: float, child: subprocess.Popen[bytes] | None
+) -> ServerInfo:
+    """Wait until a server answers; spawn one once nobody serves the directory.
 
     ``serve.lock`` may be held without a live ``server.json``: a server started by hand is
     still starting (wait for it), or processes of a killed server are still dying (wait, then
     start ours).
     """
-    child: subprocess.Popen[bytes] | None = None
     while time.monotonic() < deadline:
         info = read_server_file(base)
         if info is not None and (child is None or info.pid == child.pid) and server_alive(info):
@@ -180,7 +212,7 @@ def _start_and_wait(base: Path, deadline: float) -> ServerInfo:
             if info is not None:
                 remove_server_file(base, pid=info.pid)
             child = _spawn(base)
-        time.sleep(_POLL_SECONDS)
+        time.sleep(_START_POLL_SECONDS)
     if child is not None:
         _signal(child.pid, signal.SIGKILL)
     held = "" if child else f" ({base / SERVE_LOCK} stayed locked by another process)"

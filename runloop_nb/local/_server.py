@@ -251,21 +251,46 @@ def serve(
     base = resolve_data_dir(data_dir)
     with hold_serve_lock(base), _exit_on_sigterm():
         sock = bind_socket(host, port)
+        # The sandbox probe (a bwrap process) runs while the app is built.
+        sandbox = _in_background(describe_sandbox)
         token = secrets.token_urlsafe(32)
+        app = (app_factory or default_app_factory)(base, token)
         info = ServerInfo(
             url=url_for(host, sock.getsockname()[1]),
             token=token,
             pid=os.getpid(),
             started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
             version=package_version(),
-            sandbox=describe_sandbox(),
+            sandbox=sandbox(),
         )
-        app = (app_factory or default_app_factory)(base, token)
         try:
             _run_uvicorn(app, sock, base, info, on_ready)
         finally:
             remove_server_file(base, pid=os.getpid())
             sock.close()
+
+
+def _in_background(work: Callable[[], str]) -> Callable[[], str]:
+    """Start ``work`` in a thread; the returned function waits for its result (or raises)."""
+    outcome: list[str] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name=f"runloop-nb {work.__name__}", daemon=True)
+    thread.start()
+
+    def result() -> str:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    return result
 
 
 def _run_uvicorn(

@@ -8,13 +8,20 @@ usable. A snapshot record is the DevboxSnapshotView JSON plus ``_status`` (``in_
 
 Deleting answers 409 while a snapshot is in progress (clients retry 409, and an in-progress
 snapshot soon ends); a complete or failed snapshot is deleted with its archive.
+
+``add_archive(..., write_later=True)`` records the snapshot now and keeps its archive in memory:
+``archive_path()`` writes it before anyone can read it, and ``write_later_in_background()``
+writes all of them in a thread (the bundled catalog's ~180 files, so that a fresh data
+directory's first start does not wait for them; creating them costs up to 1 ms each on a busy
+disk).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,19 +47,61 @@ class SnapshotService:
         self._dir = data_dir / "snapshots"
         self._devboxes = devboxes
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._unwritten: dict[str, bytes] = {}
+        self._unwritten_lock = threading.Lock()
+        self._writer: threading.Thread | None = None
 
     def archive_path(self, snapshot_id: str) -> Path:
-        """Where the archive of ``snapshot_id`` is (or will be) stored."""
+        """Where the archive of ``snapshot_id`` is (or will be) stored; an archive added with
+        ``write_later`` is written first."""
+        self._write_unwritten(snapshot_id)
         return self._dir / f"{snapshot_id}.tar.gz"
 
-    def add_archive(self, archive: bytes, *, name: str, metadata: dict[str, str]) -> Doc:
-        """Store a ready-made home archive (the bundled catalog) as a complete snapshot."""
+    def add_archive(
+        self, archive: bytes, *, name: str, metadata: dict[str, str], write_later: bool = False
+    ) -> Doc:
+        """Store a ready-made home archive (the bundled catalog) as a complete snapshot.
+
+        With ``write_later`` the file is written by ``archive_path()`` or
+        ``write_later_in_background()``, whichever comes first.
+        """
         doc = self._new_doc("", name=name, metadata=metadata, commit_message=None)
-        self._dir.mkdir(parents=True, exist_ok=True)
-        self.archive_path(doc["id"]).write_bytes(archive)
+        if write_later:
+            with self._unwritten_lock:
+                self._unwritten[doc["id"]] = archive
+        else:
+            self._dir.mkdir(parents=True, exist_ok=True)
+            self.archive_path(doc["id"]).write_bytes(archive)
         doc.update(_status="complete", size_bytes=len(archive))
         self._store.insert(KIND, doc)
         return public_view(doc)
+
+    def write_later_in_background(self, then: Callable[[], None]) -> None:
+        """Write every archive added with ``write_later`` in a thread, then call ``then``
+        (in that thread; not if a write failed, which is logged). ``close()`` waits for it."""
+
+        def write_all() -> None:
+            try:
+                with self._unwritten_lock:
+                    pending = list(self._unwritten)
+                for snapshot_id in pending:
+                    self._write_unwritten(snapshot_id)
+            except Exception:
+                log.exception("writing the bundled snapshot archives failed")
+                return
+            then()
+
+        self._writer = threading.Thread(target=write_all, name="runloop-nb archives", daemon=True)
+        self._writer.start()
+
+    def _write_unwritten(self, snapshot_id: str) -> None:
+        with self._unwritten_lock:  # held while writing: a reader waits until the file is whole
+            archive = self._unwritten.get(snapshot_id)
+            if archive is None:
+                return
+            self._dir.mkdir(parents=True, exist_ok=True)
+            (self._dir / f"{snapshot_id}.tar.gz").write_bytes(archive)
+            del self._unwritten[snapshot_id]
 
     async def snapshot(self, devbox_id: str, params: SnapshotDiskParams, *, wait: bool) -> Doc:
         """Snapshot a running devbox's home; with ``wait`` return only once it is complete.
@@ -141,8 +190,14 @@ class SnapshotService:
             doc.update(_status="error", _error_message=RESTART_MESSAGE)
             self._store.put(KIND, doc)
 
+    async def archives_written(self) -> None:
+        """Wait until ``write_later_in_background()`` has written every archive."""
+        if self._writer is not None:
+            await asyncio.to_thread(self._writer.join)
+
     async def close(self) -> None:
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await self.archives_written()
 
     async def _write(self, snapshot_id: str, write: Any) -> None:
         doc = self._doc(snapshot_id)

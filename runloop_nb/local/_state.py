@@ -98,7 +98,7 @@ class ServerState:
         if self.load_catalog:
             from runloop_nb.local._catalog_loader import load_catalog
 
-            await load_catalog(self)
+            await load_catalog(self, write_archives_later=True)
 
     async def close(self) -> None:
         """Stop background tasks and devboxes, then close the store. Safe to call twice."""

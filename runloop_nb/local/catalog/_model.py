@@ -31,10 +31,12 @@ class BundledScenario:
     scorer_timeout_sec: int
     files: Callable[[], Mapping[str, bytes]] = field(repr=False, compare=False)
     """Builds the starting disk: paths relative to /home/user -> contents (called lazily)."""
+    archive: bytes | None = field(default=None, repr=False, compare=False)
+    """The ``home_archive()`` already built (the prebuilt catalog), or None to build it."""
 
     def home_archive(self) -> bytes:
         """The starting disk as a tar.gz whose members are paths relative to /home/user."""
-        return tar_gz(self.files())
+        return self.archive if self.archive is not None else tar_gz(self.files())
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,23 @@ _MODULES = (
 )
 
 
+#: What every client asks first (``connect()``'s health check, ``list_public``): registered
+#: before the server answers. ``_app`` adds the others on the first request for another path.
+FIRST = ("benchmarks",)
+"""No other router has a path under ``FIRST``'s prefixes, so registering them first changes no
+match."""
+
+
 def all_routers() -> list[APIRouter]:
     """Every resource router, in registration order."""
-    return [import_module(f"{__name__}.{name}").router for name in _MODULES]
+    return routers(_MODULES)
+
+
+def routers(names: tuple[str, ...]) -> list[APIRouter]:
+    """The routers of these resource modules (imported now), in the order given."""
+    return [import_module(f"{__name__}.{name}").router for name in names]
+
+
+def other_modules() -> tuple[str, ...]:
+    """The resource modules not in ``FIRST``, in registration order."""
+    return tuple(name for name in _MODULES if name not in FIRST)
