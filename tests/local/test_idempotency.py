@@ -78,7 +78,7 @@ class Benchmark:
 async def test_loaded_catalog_benchmark_is_public_and_runs_from_its_snapshot(
     client: httpx.AsyncClient, state: ServerState
 ) -> None:
-    _load_one(state, Benchmark("tiny-bench", [Scenario("add")]))
+    _load_one(state, Benchmark("tiny-bench", [Scenario("add")]), later=False)
     public = await ok(await client.get("/v1/benchmarks/list_public"))
     [bench] = public["benchmarks"]
     assert bench["is_public"] is True
