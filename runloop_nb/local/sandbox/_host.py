@@ -132,7 +132,9 @@ class AgentSandbox(Sandbox, abc.ABC):
             return
         self.failure_reason = self.failure_message = None
         await self._restore_snapshot()
-        self.cgroups = cgroups_for(self.devbox_id, self.limits, root_server=self.identity.switch)
+        self.cgroups = await asyncio.to_thread(
+            cgroups_for, self.devbox_id, self.limits, root_server=self.identity.switch
+        )
         try:
             listener = listen_socket(self.root / "ctl" / "sock")
             # The agent reaches the execution directories only by this fd: they are not
@@ -362,8 +364,8 @@ class AgentSandbox(Sandbox, abc.ABC):
         does not notice), the uid claim passes to the new id, and ``snapshot`` is unpacked
         into the live home.
         """
-        os.rename(self.root, root)
-        transfer(self.devbox_id, devbox_id, self.identity)
+        await asyncio.to_thread(os.rename, self.root, root)
+        await asyncio.to_thread(transfer, self.devbox_id, devbox_id, self.identity)
         self.devbox_id, self.root, self._snapshot = devbox_id, root, snapshot
         await self._restore_snapshot()
 

@@ -67,7 +67,10 @@ class WarmPool:
     async def _fill(self) -> None:
         while len(self._ready) < self._size and not self._closed:
             name = f"{POOL_PREFIX}{os.urandom(8).hex()}"
-            sandbox = create_sandbox(name, self._base / name, limits=self._limits, mode="bwrap")
+            # Off the loop: making its folders waits on the disk (~1 ms a mkdir when busy).
+            sandbox = await asyncio.to_thread(
+                create_sandbox, name, self._base / name, limits=self._limits, mode="bwrap"
+            )
             try:
                 await sandbox.start()
             except Exception as exc:  # the cold path still works; say why the pool does not
