@@ -28,19 +28,28 @@ FLIPS = 24  # Next x8 (to page 9), Prev x8, Next x8
 PAGE = 20
 TARGET_P50_MS = 300.0
 
-# Click a visible button, then wait (a frame at a time) until the page label's text changes.
+# Wait (a frame at a time) until the button is there and enabled, click it, then wait until
+# the page label's text changes. Both are looked up again at every frame (a re-rendered view
+# replaces its elements) and both waits end in an error after 30 s, never in a hang.
 _FLIP = """async (text) => {
   const visible = (el) => el.offsetParent !== null;
-  const label = [...document.querySelectorAll('.widget-label')]
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  const label = () => [...document.querySelectorAll('.widget-label')]
     .find((el) => visible(el) && /scenarios\\)$/.test(el.textContent));
-  const button = [...document.querySelectorAll('button.widget-button')]
-    .find((el) => visible(el) && el.textContent.trim() === text);
-  const before = label.textContent;
+  const button = () => [...document.querySelectorAll('button.widget-button')]
+    .find((el) => visible(el) && el.textContent.trim() === text && !el.disabled);
+  const deadline = performance.now() + 30000;
+  const until = async (ready, what) => {
+    while (!ready()) {
+      if (performance.now() > deadline) throw new Error(`${what} within 30 s`);
+      await frame();
+    }
+  };
+  await until(() => button() && label(), `no enabled ${text} button and page label`);
+  const before = label().textContent;
   const start = performance.now();
-  button.click();
-  while (label.textContent === before) {
-    await new Promise((done) => requestAnimationFrame(done));
-  }
+  button().click();
+  await until(() => label() && label().textContent !== before, `${text} did not turn ${before}`);
   return performance.now() - start;
 }"""
 
