@@ -116,6 +116,19 @@ def tree_cpu_seconds(pid: int) -> float:
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> float:
+    """CPU seconds the whole machine spent busy so far (all cores: user, nice, system, irq,
+    softirq), from /proc/stat.
+
+    The one account that sees a devbox's processes: they die with its pid namespace, unreaped
+    by any ancestor, so no process tree's children times include them (nor the kernel's work of
+    making and tearing down namespaces). Run on a quiet machine: it counts everything.
+    """
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def own_tree_cpu_seconds() -> float:
     """CPU seconds of this process plus its reaped children."""
     t = os.times()

