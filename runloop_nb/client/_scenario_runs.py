@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from runloop_nb.client._backfill import Backfill
 from runloop_nb.client._paging import AsyncPager, make_pager
 from runloop_nb.client._polling import PollingConfig, long_poll, poll_until
@@ -14,9 +16,7 @@ from runloop_nb.wire._scenario_runs import ScenarioRunState
 
 #: The extension (see `Transport.extensions`) that lets `await_scored` long-poll.
 RUN_WAIT_EXTENSION = "scenario-run-wait"
-_AFTER_SCORING: list[ScenarioRunState] = [
-    "running", "scored", "completed", "canceled", "timeout", "failed"
-]  # fmt: skip
+_AFTER_SCORING = [state for state in get_args(ScenarioRunState) if state != "scoring"]
 
 
 class ScenarioRuns(Resource):

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from runloop_nb.local._benchmarks import BenchmarkService
-from runloop_nb.local._devboxes import DevboxService
+from runloop_nb.local._devboxes import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, DevboxService
 from runloop_nb.local._errors import IllegalState, InvalidRequest, NotFound, ServerError
 from runloop_nb.local._ids import new_id
 from runloop_nb.local._input_limits import check_env
@@ -142,17 +142,22 @@ class RunService:
             raise NotFound("scenario run", run_id)
         return doc
 
-    async def wait_for_state(self, run_id: str, states: list[str], timeout: float) -> Doc | None:
-        """Hold until the run is in one of ``states``; its view, or None when ``timeout`` ran
-        out first.
+    async def wait_for_state(
+        self, run_id: str, states: list[str], timeout_seconds: float | None
+    ) -> Doc | None:
+        """Hold until the run is in one of ``states``; its view, or None when the hold (≤30 s,
+        the devbox ``wait_for_status``'s) ran out first.
 
         Raises:
             NotFound: no such run.
         """
         self.get(run_id)
         wanted = set(states)
+        hold = min(
+            DEFAULT_WAIT_SECONDS if timeout_seconds is None else timeout_seconds, MAX_WAIT_SECONDS
+        )
         reached = await self._devboxes.changes.hold_until(
-            run_id, lambda: self.get(run_id)["state"] in wanted, timeout
+            run_id, lambda: self.get(run_id)["state"] in wanted, hold
         )
         return self.view(self.get(run_id)) if reached else None
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from runloop_nb.local._devboxes import DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS
 from runloop_nb.local._errors import RequestTimeout
 from runloop_nb.local._json_body import JSONRoute
 from runloop_nb.local._listing import PageParams, page_params, parse_one_of
@@ -66,11 +65,7 @@ async def wait_for_scenario_run_status(
     client learns the moment scoring ends, with one request. Every answer of this server says
     it offers this (``_access_log.EXTENSIONS_HEADER``), so the client uses it only where it exists.
     """
-    hold = min(
-        DEFAULT_WAIT_SECONDS if params.timeout_seconds is None else params.timeout_seconds,
-        MAX_WAIT_SECONDS,
-    )
-    done = await state.runs.wait_for_state(run_id, list(params.statuses), hold)
+    done = await state.runs.wait_for_state(run_id, list(params.statuses), params.timeout_seconds)
     if done is None:
         raise RequestTimeout(
             f"Scenario run {run_id} did not reach {list(params.statuses)} within the hold; "

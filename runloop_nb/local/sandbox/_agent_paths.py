@@ -54,7 +54,9 @@ def kind_in_home(home: str, virtual_home: str, path: str) -> str | None:
     def leaf(_name: str, _dir_fd: int, info: os.stat_result | None) -> str | None:
         if info is None:
             return None
-        return "dir" if stat.S_ISDIR(info.st_mode) else _file_kind(info)
+        if stat.S_ISDIR(info.st_mode):
+            return "dir"
+        return "file" if stat.S_ISREG(info.st_mode) else "other"
 
     try:
         return _resolve(home, virtual_home, path, leaf, write=False, follow_leaf=True)
@@ -88,10 +90,6 @@ def remove_in_home(home: str, virtual_home: str, path: str) -> bool:
         raise PermissionError(errno.EPERM, "the devbox home itself cannot be removed") from None
     except FileNotFoundError:
         return False
-
-
-def _file_kind(info: os.stat_result) -> str:
-    return "file" if stat.S_ISREG(info.st_mode) else "other"
 
 
 def _resolve(

@@ -287,6 +287,7 @@ class AgentSandbox(Sandbox, abc.ABC):
     async def wait(self, execution_id: str, timeout: float | None) -> int | None:
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
+        pause = False  # look at the exit file again shortly, without asking the agent
         while (status := self.exit_status(execution_id)) is None:
             if not self.alive():
                 if not self.exec_dir(execution_id).is_dir():
@@ -296,6 +297,10 @@ class AgentSandbox(Sandbox, abc.ABC):
             remaining = _WAIT_HOLD_SECONDS if deadline is None else deadline - loop.time()
             if remaining <= 0:
                 return None
+            if pause:
+                pause = False
+                await asyncio.sleep(min(_UNKNOWN_POLL_SECONDS, remaining))
+                continue
             # The agent answers once it has written ``exit``: no polling, and the status is
             # read the moment it exists. The file stays the record (the reply only wakes us).
             # Not through ``_call``: a devbox that dies or is stopped under this wait is judged
@@ -305,16 +310,13 @@ class AgentSandbox(Sandbox, abc.ABC):
             try:
                 reply, _ = await self._running().call(request, timeout=hold + 5.0)
             except (RuntimeError, ConnectionError, TimeoutError):
-                if self.alive():  # an agent that answers nothing: look again shortly
-                    await asyncio.sleep(_UNKNOWN_POLL_SECONDS)
+                pause = True  # an agent that answers nothing (or is gone: see alive())
                 continue
-            if reply.get("ok") and not reply.get("done"):
-                continue  # the hold ran out: ask again
-            if self.exit_status(execution_id) is None:
-                # Unknown to the agent (started by one since replaced), or ended with an exit
-                # file that does not read (overwritten from inside an unsandboxed devbox): the
-                # file is the only record, so look at it again shortly rather than spin.
-                await asyncio.sleep(_UNKNOWN_POLL_SECONDS)
+            # Unless the hold merely ran out: the agent does not know the execution (started
+            # by one since replaced), or it ended and its exit file does not read (overwritten
+            # from inside an unsandboxed devbox). Either way the file is the only record: look
+            # at it again shortly rather than spin on the agent.
+            pause = not (reply.get("ok") and not reply.get("done"))
         return status
 
     async def kill(self, execution_id: str) -> None:
